@@ -1,0 +1,414 @@
+//! The error catalog: data, not code.
+//!
+//! Entries live in TOML files under `catalog/` (one per system), compiled into the binary
+//! with `include_str!`. `--catalog FILE` goes through the same loader and validation, and
+//! an entry whose id is already known replaces the built-in one. The catalog is built once
+//! and passed by reference; there is no global.
+
+mod matcher;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde::Deserialize;
+
+pub use matcher::{Candidate, Lookup, MatchedBy, Matcher};
+
+/// The built-in catalog files, in the order they are loaded.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "catalog/entra.toml",
+        include_str!("../../catalog/entra.toml"),
+    ),
+    (
+        "catalog/entra-more.toml",
+        include_str!("../../catalog/entra-more.toml"),
+    ),
+    (
+        "catalog/entra-graph.toml",
+        include_str!("../../catalog/entra-graph.toml"),
+    ),
+    ("catalog/iij.toml", include_str!("../../catalog/iij.toml")),
+    (
+        "catalog/cloudgate.toml",
+        include_str!("../../catalog/cloudgate.toml"),
+    ),
+    ("catalog/sds.toml", include_str!("../../catalog/sds.toml")),
+];
+
+const META: &str = include_str!("../../catalog/catalog.toml");
+
+/// Largest compiled form a user's pattern may take: a pathological regex is refused at
+/// load time rather than slowing every event.
+const REGEX_SIZE_LIMIT: usize = 2 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        }
+    }
+}
+
+macro_rules! vocabulary {
+    ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)* _ => None }
+            }
+
+            pub fn names() -> String {
+                [$($text),*].join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary!(System {
+    Entra = "entra",
+    Iij = "iij",
+    CloudGate = "cloudgate",
+    Sds = "sds",
+});
+
+vocabulary!(Category {
+    Auth = "auth",
+    Permission = "permission",
+    License = "license",
+    Conflict = "conflict",
+    NotFound = "not-found",
+    InvalidData = "invalid-data",
+    Throttling = "throttling",
+    Limit = "limit",
+    Transient = "transient",
+    TargetConfig = "target-config",
+    Scoping = "scoping",
+    Internal = "internal",
+    Unclassified = "unclassified",
+});
+
+vocabulary!(Retry {
+    Automatic = "automatic",
+    NextCycle = "next-cycle",
+    Manual = "manual",
+});
+
+/// The texts of an entry in one language.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Texts {
+    pub title: String,
+    pub explanation: String,
+    pub steps: Vec<String>,
+}
+
+/// An entry as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryDef {
+    id: String,
+    system: String,
+    category: String,
+    retry: String,
+    #[serde(default)]
+    codes: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    http_status: Vec<u16>,
+    #[serde(default)]
+    skip_reasons: Vec<String>,
+    #[serde(default)]
+    tasks: Vec<String>,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default)]
+    docs: Vec<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    en: Texts,
+    ja: Texts,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    #[serde(default)]
+    entry: Vec<EntryDef>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MetaDef {
+    version: String,
+    date: String,
+}
+
+/// A validated catalog entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub system: System,
+    pub category: Category,
+    pub retry: Retry,
+    pub codes: Vec<String>,
+    pub patterns: Vec<Regex>,
+    pub http_status: Vec<u16>,
+    pub skip_reasons: Vec<String>,
+    pub tasks: Vec<String>,
+    pub priority: i32,
+    pub docs: Vec<String>,
+    pub examples: Vec<String>,
+    pub en: Texts,
+    pub ja: Texts,
+    /// Where the entry was defined (a built-in file or the user's `--catalog`).
+    pub origin: String,
+}
+
+impl Entry {
+    pub fn texts(&self, lang: Lang) -> &Texts {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ja => &self.ja,
+        }
+    }
+
+    /// Names of every capture group of the entry's patterns.
+    pub fn capture_names(&self) -> HashSet<&str> {
+        self.patterns
+            .iter()
+            .flat_map(|r| r.capture_names().flatten())
+            .collect()
+    }
+}
+
+/// The compiled catalog: entries plus the matcher built over them.
+pub struct Catalog {
+    pub version: String,
+    pub date: String,
+    pub entries: Vec<Entry>,
+    pub matcher: Matcher,
+}
+
+impl Catalog {
+    /// The built-in catalog plus the user's files (which replace entries with the same id).
+    pub fn load(extra: &[(String, String)]) -> Result<Catalog> {
+        let meta: MetaDef = toml::from_str(META).context("catalog/catalog.toml")?;
+        let mut entries: Vec<Entry> = Vec::new();
+        for (name, text) in BUILTIN {
+            let loaded = parse_file(name, text)?;
+            check_unique(&entries, &loaded, name)?;
+            entries.extend(loaded);
+        }
+        for (name, text) in extra {
+            for e in parse_file(name, text)? {
+                match entries.iter_mut().find(|x| x.id == e.id) {
+                    Some(slot) => *slot = e,
+                    None => entries.push(e),
+                }
+            }
+        }
+        let matcher = Matcher::new(&entries)?;
+        Ok(Catalog {
+            version: meta.version,
+            date: meta.date,
+            entries,
+            matcher,
+        })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn lookup(&self, q: &Lookup<'_>) -> Vec<Candidate> {
+        self.matcher.lookup(&self.entries, q)
+    }
+}
+
+fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
+    let mut codes: HashMap<&str, &str> = existing
+        .iter()
+        .flat_map(|e| e.codes.iter().map(move |c| (c.as_str(), e.id.as_str())))
+        .collect();
+    let mut ids: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
+    for e in new {
+        if !ids.insert(&e.id) {
+            bail!("{file}: entry '{}' is defined twice", e.id);
+        }
+        for c in &e.codes {
+            if let Some(other) = codes.insert(c, &e.id) {
+                bail!(
+                    "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
+                    e.id
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses and validates one catalog file. Errors name the file, the entry and the field.
+pub fn parse_file(name: &str, text: &str) -> Result<Vec<Entry>> {
+    let def: FileDef = toml::from_str(text).map_err(|e| {
+        let msg = e.message().trim().to_owned();
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!("line {line}: ")
+            })
+            .unwrap_or_default();
+        anyhow::anyhow!("{name}: {at}{msg}")
+    })?;
+    def.entry
+        .into_iter()
+        .map(|d| {
+            let id = d.id.clone();
+            validate(d, name).with_context(|| format!("{name}: entry '{id}'"))
+        })
+        .collect()
+}
+
+fn validate(d: EntryDef, origin: &str) -> Result<Entry> {
+    let system = System::parse(&d.system).with_context(|| {
+        format!(
+            "field `system`: unknown value '{}' (expected one of {})",
+            d.system,
+            System::names()
+        )
+    })?;
+    let category = Category::parse(&d.category)
+        .filter(|c| *c != Category::Unclassified)
+        .with_context(|| {
+            format!(
+                "field `category`: unknown value '{}' (expected one of {})",
+                d.category,
+                Category::names()
+            )
+        })?;
+    let retry = Retry::parse(&d.retry).with_context(|| {
+        format!(
+            "field `retry`: unknown value '{}' (expected one of {})",
+            d.retry,
+            Retry::names()
+        )
+    })?;
+    let prefix = format!("{}.", system.as_str());
+    let rest = d.id.strip_prefix(&prefix).unwrap_or("");
+    let well_formed = !rest.is_empty()
+        && rest.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
+    if !well_formed {
+        bail!("field `id`: must be '{prefix}' followed by kebab-case words (a-z, 0-9)");
+    }
+    let patterns = d
+        .patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            regex::RegexBuilder::new(p)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .with_context(|| format!("field `patterns`[{i}] does not compile"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (lang, t) in [("en", &d.en), ("ja", &d.ja)] {
+        if t.title.trim().is_empty() || t.explanation.trim().is_empty() {
+            bail!("field `{lang}`: title and explanation must not be empty");
+        }
+        if t.steps.is_empty() || t.steps.iter().any(|s| s.trim().is_empty()) {
+            bail!("field `{lang}.steps`: needs at least one step, and no empty ones");
+        }
+    }
+    if d.codes.is_empty()
+        && patterns.is_empty()
+        && d.http_status.is_empty()
+        && d.skip_reasons.is_empty()
+    {
+        bail!(
+            "the entry has no codes, patterns, http_status or skip_reasons: nothing can match it"
+        );
+    }
+    Ok(Entry {
+        id: d.id,
+        system,
+        category,
+        retry,
+        codes: d.codes,
+        patterns,
+        http_status: d.http_status,
+        skip_reasons: d.skip_reasons,
+        tasks: d.tasks,
+        priority: d.priority,
+        docs: d.docs,
+        examples: d.examples,
+        en: d.en,
+        ja: d.ja,
+        origin: origin.to_owned(),
+    })
+}
+
+/// Fills `{name}` placeholders from captured values; a missing one shows as `<name>`.
+pub fn fill(text: &str, captures: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close)
+                if close > 0
+                    && after[..close]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                let name = &after[..close];
+                match captures.iter().find(|(k, _)| k == name) {
+                    Some((_, v)) => out.push_str(v),
+                    None => {
+                        out.push('<');
+                        out.push_str(name);
+                        out.push('>');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests;

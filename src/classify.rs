@@ -1,0 +1,212 @@
+//! Classification: an event (or a pasted message) against the catalog, to a diagnosis.
+//!
+//! Pure: no I/O, no clock. The precedence rule is the matcher's (see `catalog::matcher`);
+//! this module decides what an event offers to match on, and resolves the winning entry's
+//! texts in the user's language with the captured values filled in.
+
+use crate::catalog::{Catalog, Category, Lang, Lookup, MatchedBy, Retry, System, fill};
+use crate::event::{Event, Status};
+use crate::reason::{self, Facts};
+
+/// The diagnosis of one failure, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    pub id: String,
+    pub system: Option<System>,
+    pub category: Category,
+    pub retry: Option<Retry>,
+    pub matched_by: Option<MatchedBy>,
+    pub title: String,
+    pub explanation: String,
+    pub steps: Vec<String>,
+    pub docs: Vec<String>,
+}
+
+pub const UNCLASSIFIED: &str = "unclassified";
+
+impl Diagnosis {
+    pub fn is_unclassified(&self) -> bool {
+        self.id == UNCLASSIFIED
+    }
+
+    /// For an event nothing matched: its raw code and reason are reported as they are.
+    pub fn unclassified(system: Option<System>, lang: Lang) -> Diagnosis {
+        let (title, explanation, steps): (&str, &str, &[&str]) = match lang {
+            Lang::En => (
+                "Not in the catalog",
+                "No catalog entry matches this error code or message. The raw code and reason are shown as the service logged them.",
+                &[
+                    "Read the reason and the failed step of one of these events (provlog show CHANGE_ID).",
+                    "Search the error code in the Microsoft Learn provisioning documentation or your vendor's knowledge base.",
+                    "Once you know the cause, add an entry for it with --catalog FILE so that provlog recognises it next time.",
+                ],
+            ),
+            Lang::Ja => (
+                "カタログに該当なし",
+                "このエラー コードやメッセージに一致するカタログ エントリはありません。サービスが記録したコードと理由をそのまま表示しています。",
+                &[
+                    "該当イベントのいずれかについて、理由と失敗したステップを確認してください (provlog show 変更ID)。",
+                    "エラー コードを Microsoft Learn のプロビジョニング関連ドキュメントやベンダーのナレッジベースで検索してください。",
+                    "原因が分かったら --catalog FILE でエントリを追加すると、次回から provlog が認識します。",
+                ],
+            ),
+        };
+        Diagnosis {
+            id: UNCLASSIFIED.to_owned(),
+            system,
+            category: Category::Unclassified,
+            retry: None,
+            matched_by: None,
+            title: title.to_owned(),
+            explanation: explanation.to_owned(),
+            steps: steps.iter().map(|s| (*s).to_owned()).collect(),
+            docs: Vec::new(),
+        }
+    }
+
+    fn from_entry(
+        cat: &Catalog,
+        entry: usize,
+        by: MatchedBy,
+        captures: &[(String, String)],
+        lang: Lang,
+    ) -> Diagnosis {
+        let e = &cat.entries[entry];
+        let t = e.texts(lang);
+        Diagnosis {
+            id: e.id.clone(),
+            system: Some(e.system),
+            category: e.category,
+            retry: Some(e.retry),
+            matched_by: Some(by),
+            title: fill(&t.title, captures),
+            explanation: fill(&t.explanation, captures),
+            steps: t.steps.iter().map(|s| fill(s, captures)).collect(),
+            docs: e.docs.clone(),
+        }
+    }
+}
+
+/// Facts from an event's reason and details, before the catalog adds its captures.
+pub fn event_facts(ev: &Event) -> Facts {
+    let mut f = ev
+        .error
+        .reason
+        .as_deref()
+        .map(reason::parse)
+        .unwrap_or_default();
+    if let Some(details) = &ev.error.additional_details {
+        let more = reason::parse(details);
+        f.http_status = f.http_status.or(more.http_status);
+        f.retry_count = f.retry_count.or(more.retry_count);
+        f.next_retry = f.next_retry.or(more.next_retry);
+        f.target_error_code = f.target_error_code.or(more.target_error_code);
+        f.request_id = f.request_id.or(more.request_id);
+        for (k, v) in more.extra {
+            if f.get_extra(&k).is_none() {
+                f.set_extra(&k, v);
+            }
+        }
+    }
+    f
+}
+
+/// What an event offers to the matcher.
+fn event_lookup<'a>(ev: &'a Event, facts: &Facts) -> Lookup<'a> {
+    let mut texts: Vec<&str> = Vec::with_capacity(4);
+    texts.extend(ev.error.reason.as_deref());
+    texts.extend(ev.error.additional_details.as_deref());
+    if let Some(step) = ev.failed_step() {
+        texts.extend(step.description.as_deref());
+    }
+    let skip_reason = ev.skip_reason().map(str::to_owned);
+    Lookup {
+        id: None,
+        code: ev.error.code.as_deref(),
+        texts,
+        http_status: facts.http_status,
+        // Borrowing from the event: the skip reason lives in its steps.
+        skip_reason: skip_reason.as_deref().and_then(|s| {
+            ev.steps
+                .iter()
+                .find_map(|st| st.detail("SkipReason").filter(|d| *d == s))
+        }),
+        skipped: ev.status() == Status::Skipped,
+        task: None,
+        embedded_codes: false,
+    }
+}
+
+/// Diagnoses one event. Captures of the winning pattern are added to the facts.
+pub fn classify_event(cat: &Catalog, ev: &Event, lang: Lang) -> (Diagnosis, Facts) {
+    let mut facts = event_facts(ev);
+    let lookup = event_lookup(ev, &facts);
+    let candidates = cat.lookup(&lookup);
+    let diagnosis = match candidates.first() {
+        Some(c) => {
+            add_captures(&mut facts, &c.captures);
+            Diagnosis::from_entry(cat, c.entry, c.matched_by, &c.captures, lang)
+        }
+        None => Diagnosis::unclassified(Some(System::Entra), lang),
+    };
+    (diagnosis, facts)
+}
+
+/// Captures named like the fixed facts fill them; the rest are extra facts.
+fn add_captures(facts: &mut Facts, captures: &[(String, String)]) {
+    for (k, v) in captures {
+        match k.as_str() {
+            "http_status" => {
+                if facts.http_status.is_none() {
+                    facts.http_status = v.parse().ok();
+                }
+            }
+            "target_error_code" => {
+                facts.target_error_code.get_or_insert_with(|| v.clone());
+            }
+            "request_id" => {
+                facts.request_id.get_or_insert_with(|| v.clone());
+            }
+            _ => {
+                if facts.get_extra(k).is_none() {
+                    facts.set_extra(k, v.clone());
+                }
+            }
+        }
+    }
+}
+
+/// One result of `explain`.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub diagnosis: Diagnosis,
+    pub facts: Facts,
+}
+
+/// Diagnoses a pasted code, catalog id or message: every entry that fits, best first.
+/// Empty when nothing matches.
+pub fn explain(cat: &Catalog, text: &str, task: Option<&str>, lang: Lang) -> Vec<Explained> {
+    let text = text.trim();
+    let facts = reason::parse(text);
+    let lookup = Lookup {
+        id: Some(text),
+        code: Some(text),
+        texts: vec![text],
+        http_status: facts.http_status,
+        skip_reason: Some(text),
+        skipped: false,
+        task,
+        embedded_codes: true,
+    };
+    cat.lookup(&lookup)
+        .into_iter()
+        .map(|c| {
+            let mut f = facts.clone();
+            add_captures(&mut f, &c.captures);
+            Explained {
+                diagnosis: Diagnosis::from_entry(cat, c.entry, c.matched_by, &c.captures, lang),
+                facts: f,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,377 @@
+//! `provlog catalog list|show|export`.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Category, Entry, Lang, System, Texts};
+use crate::cli::{ExplainFormat, ExportFormat, ListFormat};
+use crate::i18n::t;
+use crate::render::csv::{guard, io_of};
+use crate::render::{Style, sanitize};
+
+#[derive(Serialize)]
+struct WireEntry<'a> {
+    id: &'a str,
+    system: &'static str,
+    category: &'static str,
+    retry: &'static str,
+    codes: &'a [String],
+    patterns: Vec<&'a str>,
+    http_status: &'a [u16],
+    skip_reasons: &'a [String],
+    tasks: &'a [String],
+    priority: i32,
+    docs: &'a [String],
+    examples: &'a [String],
+    en: &'a Texts,
+    ja: &'a Texts,
+}
+
+fn wire(e: &Entry) -> WireEntry<'_> {
+    WireEntry {
+        id: &e.id,
+        system: e.system.as_str(),
+        category: e.category.as_str(),
+        retry: e.retry.as_str(),
+        codes: &e.codes,
+        patterns: e.patterns.iter().map(|p| p.as_str()).collect(),
+        http_status: &e.http_status,
+        skip_reasons: &e.skip_reasons,
+        tasks: &e.tasks,
+        priority: e.priority,
+        docs: &e.docs,
+        examples: &e.examples,
+        en: &e.en,
+        ja: &e.ja,
+    }
+}
+
+pub fn parse_filters(
+    systems: &[String],
+    categories: &[String],
+) -> Result<(Vec<System>, Vec<Category>)> {
+    let mut s = Vec::new();
+    for x in systems {
+        match System::parse(x.trim()) {
+            Some(v) => s.push(v),
+            None => bail!("--system '{x}': expected one of {}", System::names()),
+        }
+    }
+    let mut c = Vec::new();
+    for x in categories {
+        match Category::parse(x.trim()) {
+            Some(v) => c.push(v),
+            None => bail!("--category '{x}': expected one of {}", Category::names()),
+        }
+    }
+    Ok((s, c))
+}
+
+pub fn list(
+    cat: &Catalog,
+    systems: &[System],
+    categories: &[Category],
+    format: ListFormat,
+    style: Style,
+    w: &mut dyn Write,
+) -> Result<()> {
+    let lang = style.lang;
+    let entries: Vec<&Entry> = cat
+        .entries
+        .iter()
+        .filter(|e| systems.is_empty() || systems.contains(&e.system))
+        .filter(|e| categories.is_empty() || categories.contains(&e.category))
+        .collect();
+    match format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &entries.iter().map(|e| wire(e)).collect::<Vec<_>>(),
+            )?;
+            writeln!(w)?;
+        }
+        ListFormat::Csv => csv_entries(&entries, lang, w)?,
+        ListFormat::Table => {
+            writeln!(
+                w,
+                "{} {} ({}) — {} {}",
+                t(lang, "catalog_version"),
+                cat.version,
+                cat.date,
+                entries.len(),
+                t(lang, "entries")
+            )?;
+            let mut table = comfy_table::Table::new();
+            table
+                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+                .set_width(style.width.unwrap_or(120));
+            if !style.color {
+                table.force_no_tty();
+            }
+            table.set_header(vec![
+                t(lang, "id"),
+                t(lang, "system"),
+                t(lang, "category"),
+                t(lang, "retry"),
+                t(lang, "title"),
+            ]);
+            for e in &entries {
+                table.add_row(vec![
+                    e.id.as_str(),
+                    e.system.as_str(),
+                    e.category.as_str(),
+                    e.retry.as_str(),
+                    e.texts(lang).title.as_str(),
+                ]);
+            }
+            writeln!(w, "{table}")?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn csv_entries(entries: &[&Entry], lang: Lang, w: &mut dyn Write) -> Result<()> {
+    let mut out = csv::Writer::from_writer(&mut *w);
+    out.write_record([
+        "id",
+        "system",
+        "category",
+        "retry",
+        "codes",
+        "patterns",
+        "http_status",
+        "title",
+        "explanation",
+        "steps",
+    ])
+    .map_err(io_of)?;
+    for e in entries {
+        let tx = e.texts(lang);
+        let row = [
+            e.id.clone(),
+            e.system.as_str().to_owned(),
+            e.category.as_str().to_owned(),
+            e.retry.as_str().to_owned(),
+            e.codes.join(" "),
+            e.patterns
+                .iter()
+                .map(|p| p.as_str())
+                .collect::<Vec<_>>()
+                .join(" || "),
+            e.http_status
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
+            tx.title.clone(),
+            tx.explanation.clone(),
+            tx.steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("{}. {s}", i + 1))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ];
+        out.write_record(row.iter().map(|c| guard(c).into_owned()))
+            .map_err(io_of)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn show(
+    cat: &Catalog,
+    id: &str,
+    format: ExplainFormat,
+    lang: Lang,
+    w: &mut dyn Write,
+) -> Result<()> {
+    let Some(e) = cat.get(id) else {
+        bail!("no catalog entry '{id}' (see provlog catalog list)");
+    };
+    match format {
+        ExplainFormat::Json => {
+            serde_json::to_writer_pretty(&mut *w, &wire(e))?;
+            writeln!(w)?;
+        }
+        ExplainFormat::Table | ExplainFormat::Markdown => {
+            let tx = e.texts(lang);
+            writeln!(w, "{} ({})", sanitize(&tx.title), e.id)?;
+            writeln!(
+                w,
+                "  {}: {} · {}: {} · {}: {}",
+                t(lang, "system"),
+                e.system,
+                t(lang, "category"),
+                e.category,
+                t(lang, "retry"),
+                crate::render::table::retry_text(e.retry, lang)
+            )?;
+            writeln!(w, "  {}", sanitize(&tx.explanation))?;
+            writeln!(w, "  {}:", t(lang, "what_to_do"))?;
+            for (i, s) in tx.steps.iter().enumerate() {
+                writeln!(w, "    {}. {}", i + 1, sanitize(s))?;
+            }
+            if !e.codes.is_empty() {
+                writeln!(w, "  codes: {}", e.codes.join(", "))?;
+            }
+            for p in &e.patterns {
+                writeln!(w, "  pattern: {}", p.as_str())?;
+            }
+            if !e.http_status.is_empty() {
+                let s: Vec<String> = e.http_status.iter().map(|s| s.to_string()).collect();
+                writeln!(w, "  http_status: {}", s.join(", "))?;
+            }
+            if !e.skip_reasons.is_empty() {
+                writeln!(w, "  skip_reasons: {}", e.skip_reasons.join(", "))?;
+            }
+            for d in &e.docs {
+                writeln!(w, "  {}: {d}", t(lang, "docs"))?;
+            }
+            writeln!(w, "  ({})", e.origin)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A KQL string literal: verbatim, with `"` doubled.
+fn kql_str(s: &str) -> String {
+    format!("@\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A query that classifies `AADProvisioningLogs` rows with the same entries: exact codes
+/// through a lookup table on `ResultSignature`, then the patterns over
+/// `ResultDescription` (higher priority and longer patterns first, as the matcher ranks
+/// them), then the HTTP status in the description.
+pub fn kql(cat: &Catalog) -> String {
+    let mut q = String::new();
+    q.push_str(&format!(
+        "// provlog catalog {} ({}): classify AADProvisioningLogs rows in Log Analytics.\n",
+        cat.version, cat.date
+    ));
+    q.push_str(
+        "// Generated by `provlog catalog export --format kql`; the same entries as the CLI.\n",
+    );
+    q.push_str("let ProvlogEntries = datatable(DiagnosisId:string, System:string, Category:string, Retry:string, Title:string)[\n");
+    for e in &cat.entries {
+        q.push_str(&format!(
+            "    {}, {}, {}, {}, {},\n",
+            kql_str(&e.id),
+            kql_str(e.system.as_str()),
+            kql_str(e.category.as_str()),
+            kql_str(e.retry.as_str()),
+            kql_str(&e.en.title)
+        ));
+    }
+    q.push_str("];\n");
+    q.push_str("let ProvlogCodes = datatable(ErrorCode:string, CodeDiagnosis:string)[\n");
+    for e in &cat.entries {
+        for c in &e.codes {
+            q.push_str(&format!("    {}, {},\n", kql_str(c), kql_str(&e.id)));
+        }
+    }
+    q.push_str("];\n");
+    let mut pats: Vec<(&Entry, &str)> = cat
+        .entries
+        .iter()
+        .flat_map(|e| e.patterns.iter().map(move |p| (e, p.as_str())))
+        .collect();
+    pats.sort_by(|a, b| {
+        b.0.priority
+            .cmp(&a.0.priority)
+            .then_with(|| b.1.len().cmp(&a.1.len()))
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    });
+    q.push_str("AADProvisioningLogs\n");
+    q.push_str(
+        "| extend ErrorCode = tostring(ResultSignature), Reason = tostring(ResultDescription)\n",
+    );
+    q.push_str("| join kind=leftouter ProvlogCodes on ErrorCode\n");
+    q.push_str("| extend PatternDiagnosis = case(\n");
+    for (e, p) in &pats {
+        q.push_str(&format!(
+            "    Reason matches regex {}, {},\n",
+            kql_str(p),
+            kql_str(&e.id)
+        ));
+    }
+    q.push_str("    \"\")\n");
+    let mut http: Vec<(u16, &str)> = cat
+        .entries
+        .iter()
+        .flat_map(|e| e.http_status.iter().map(move |s| (*s, e.id.as_str())))
+        .collect();
+    http.sort();
+    http.dedup_by_key(|x| x.0);
+    q.push_str("| extend HttpStatus = extract(@\"StatusCode:\\s*(\\w+)\", 1, Reason)\n");
+    q.push_str("| extend HttpDiagnosis = case(\n");
+    for (s, id) in &http {
+        let name = http_name(*s);
+        q.push_str(&format!(
+            "    HttpStatus in ({}, {}), {},\n",
+            kql_str(&s.to_string()),
+            kql_str(name),
+            kql_str(id)
+        ));
+    }
+    q.push_str("    \"\")\n");
+    q.push_str("| extend DiagnosisId = coalesce(CodeDiagnosis, PatternDiagnosis, HttpDiagnosis, \"unclassified\")\n");
+    q.push_str("| join kind=leftouter ProvlogEntries on DiagnosisId\n");
+    q.push_str("| extend Category = iff(isempty(Category), \"unclassified\", Category)\n");
+    q.push_str("| project TimeGenerated, ChangeId, JobId, CycleId, ResultType, ErrorCode, DiagnosisId, System, Category, Retry, Title, Reason\n");
+    q
+}
+
+fn http_name(s: u16) -> &'static str {
+    match s {
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        409 => "Conflict",
+        412 => "PreconditionFailed",
+        422 => "UnprocessableEntity",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => "",
+    }
+}
+
+pub fn export(cat: &Catalog, format: ExportFormat, lang: Lang, w: &mut dyn Write) -> Result<()> {
+    match format {
+        ExportFormat::Json => {
+            #[derive(Serialize)]
+            struct Doc<'a> {
+                version: &'a str,
+                date: &'a str,
+                entries: Vec<WireEntry<'a>>,
+            }
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &Doc {
+                    version: &cat.version,
+                    date: &cat.date,
+                    entries: cat.entries.iter().map(wire).collect(),
+                },
+            )?;
+            writeln!(w)?;
+        }
+        ExportFormat::Csv => {
+            let all: Vec<&Entry> = cat.entries.iter().collect();
+            csv_entries(&all, lang, w)?;
+        }
+        ExportFormat::Kql => w.write_all(kql(cat).as_bytes())?,
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! `provlog explain`: diagnose pasted codes and messages.
+
+use std::io::{self, BufRead, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Lang};
+use crate::classify::{Explained, explain};
+use crate::cli::ExplainFormat;
+use crate::i18n::t;
+use crate::render::markdown::cell;
+use crate::render::table::retry_text;
+use crate::render::wire::{WireDiagnosis, WireFacts};
+use crate::render::{one_line, sanitize};
+
+#[derive(Serialize)]
+struct WireExplain<'a> {
+    input: &'a str,
+    diagnosis: Option<WireExplainDiagnosis<'a>>,
+    facts: Option<WireFacts<'a>>,
+    also: Vec<WireAlso<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireExplainDiagnosis<'a> {
+    #[serde(flatten)]
+    base: WireDiagnosis<'a>,
+    explanation: &'a str,
+    docs: &'a [String],
+}
+
+#[derive(Serialize)]
+struct WireAlso<'a> {
+    id: &'a str,
+    system: Option<&'static str>,
+    category: &'static str,
+    title: &'a str,
+    matched_by: Option<&'static str>,
+}
+
+/// The messages to explain: the arguments as one message, else one per line of stdin.
+pub fn messages(args: &[String], stdin: &mut dyn BufRead) -> io::Result<Vec<String>> {
+    if !args.is_empty() {
+        return Ok(vec![args.join(" ")]);
+    }
+    let mut out = Vec::new();
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if stdin.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_start_matches('\u{feff}').trim();
+        if !text.is_empty() {
+            out.push(text.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(
+    catalog: &Catalog,
+    inputs: &[String],
+    task: Option<&str>,
+    format: ExplainFormat,
+    lang: Lang,
+    w: &mut dyn Write,
+) -> Result<()> {
+    for (n, input) in inputs.iter().enumerate() {
+        let found = explain(catalog, input, task, lang);
+        match format {
+            ExplainFormat::Json => {
+                let best = found.first();
+                let doc = WireExplain {
+                    input,
+                    diagnosis: best.map(|b| WireExplainDiagnosis {
+                        base: WireDiagnosis::new(&b.diagnosis),
+                        explanation: &b.diagnosis.explanation,
+                        docs: &b.diagnosis.docs,
+                    }),
+                    facts: best.map(|b| WireFacts::new(&b.facts)),
+                    also: found.iter().skip(1).map(also).collect(),
+                };
+                serde_json::to_writer(&mut *w, &doc)?;
+                writeln!(w)?;
+            }
+            ExplainFormat::Table => {
+                if n > 0 {
+                    writeln!(w)?;
+                }
+                text(w, input, &found, lang)?;
+            }
+            ExplainFormat::Markdown => {
+                if n > 0 {
+                    writeln!(w)?;
+                }
+                markdown(w, input, &found, lang)?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn also(e: &Explained) -> WireAlso<'_> {
+    WireAlso {
+        id: &e.diagnosis.id,
+        system: e.diagnosis.system.map(|s| s.as_str()),
+        category: e.diagnosis.category.as_str(),
+        title: &e.diagnosis.title,
+        matched_by: e.diagnosis.matched_by.map(|m| m.as_str()),
+    }
+}
+
+fn facts_lines(e: &Explained) -> Vec<String> {
+    let f = &e.facts;
+    let mut v = Vec::new();
+    if let Some(s) = f.http_status {
+        v.push(format!("http_status: {s}"));
+    }
+    if let Some(n) = f.retry_count {
+        v.push(format!("retry_count: {n}"));
+    }
+    if let Some(n) = &f.next_retry {
+        v.push(format!("next_retry: {}", crate::time::format_time(n)));
+    }
+    if let Some(c) = &f.target_error_code {
+        v.push(format!("target_error_code: {c}"));
+    }
+    if let Some(r) = &f.request_id {
+        v.push(format!("request_id: {r}"));
+    }
+    let mut extra: Vec<_> = f.extra.iter().collect();
+    extra.sort();
+    for (k, val) in extra {
+        v.push(format!("{k}: {}", one_line(val)));
+    }
+    v
+}
+
+fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::Result<()> {
+    writeln!(w, "> {}", crate::render::shorten(&one_line(input), 200))?;
+    let Some(best) = found.first() else {
+        writeln!(w, "{}", t(lang, "no_match"))?;
+        return Ok(());
+    };
+    let d = &best.diagnosis;
+    writeln!(w, "{} ({})", sanitize(&d.title), d.id)?;
+    writeln!(
+        w,
+        "  {}: {} · {}: {} · {}: {} · {}: {}",
+        t(lang, "system"),
+        d.system.map(|s| s.as_str()).unwrap_or("-"),
+        t(lang, "category"),
+        d.category,
+        t(lang, "retry"),
+        d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
+        t(lang, "matched_by"),
+        d.matched_by.map(|m| m.as_str()).unwrap_or("-"),
+    )?;
+    writeln!(w, "  {}", sanitize(&d.explanation))?;
+    writeln!(w, "  {}:", t(lang, "what_to_do"))?;
+    for (i, s) in d.steps.iter().enumerate() {
+        writeln!(w, "    {}. {}", i + 1, sanitize(s))?;
+    }
+    let facts = facts_lines(best);
+    if !facts.is_empty() {
+        writeln!(w, "  {}:", t(lang, "facts"))?;
+        for f in facts {
+            writeln!(w, "    {f}")?;
+        }
+    }
+    for doc in &d.docs {
+        writeln!(w, "  {}: {doc}", t(lang, "docs"))?;
+    }
+    if found.len() > 1 {
+        writeln!(w, "  {}:", t(lang, "also_matches"))?;
+        for o in &found[1..] {
+            writeln!(
+                w,
+                "    - {} ({}, {})",
+                o.diagnosis.id,
+                sanitize(&o.diagnosis.title),
+                o.diagnosis.category
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn markdown(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::Result<()> {
+    writeln!(w, "> {}", cell(input))?;
+    writeln!(w)?;
+    let Some(best) = found.first() else {
+        writeln!(w, "{}", t(lang, "no_match"))?;
+        return Ok(());
+    };
+    let d = &best.diagnosis;
+    writeln!(w, "### {} (`{}`)", cell(&d.title), d.id)?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "**{}:** {} · **{}:** {} · **{}:** {}",
+        t(lang, "system"),
+        d.system.map(|s| s.as_str()).unwrap_or("-"),
+        t(lang, "category"),
+        d.category,
+        t(lang, "retry"),
+        d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
+    )?;
+    writeln!(w)?;
+    writeln!(w, "{}", cell(&d.explanation))?;
+    writeln!(w)?;
+    for (i, s) in d.steps.iter().enumerate() {
+        writeln!(w, "{}. {}", i + 1, cell(s))?;
+    }
+    let facts = facts_lines(best);
+    if !facts.is_empty() {
+        writeln!(w)?;
+        for f in facts {
+            writeln!(w, "- {}", cell(&f))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One module per subcommand, each with one entry function.
+
+pub mod analyze;
+pub mod catalog;
+pub mod explain;

@@ -1,0 +1,129 @@
+//! The words of the reports' own frame (headings, labels) in English and Japanese.
+//! Catalog texts carry their own translations; this is everything around them.
+
+use crate::catalog::Lang;
+
+/// Returns the label for `key` in `lang`. Unknown keys come back unchanged, which a test
+/// guards against.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    let (en, ja) = match key {
+        "inputs" => ("Inputs", "入力"),
+        "events_read" => ("Events read", "読み込んだイベント"),
+        "rejected" => ("rejected", "読み込めず"),
+        "damaged" => ("kept with unreadable fields", "一部の項目を読めずに保持"),
+        "time_span" => ("Time span", "期間"),
+        "newest" => ("newest event", "最新イベント"),
+        "by_status" => ("By status", "状態別"),
+        "by_action" => ("By action", "操作別"),
+        "noise" => (
+            "only accountDisabled (noise)",
+            "accountDisabled のみ (ノイズ)",
+        ),
+        "selected" => ("Selected", "対象"),
+        "events" => ("events", "件"),
+        "event" => ("event", "件"),
+        "apps" => ("Apps", "アプリ"),
+        "cycles" => ("cycles", "サイクル"),
+        "no_events" => ("No events match.", "条件に一致するイベントはありません。"),
+        "groups_by_diagnosis" => ("Failures by diagnosis", "診断別の失敗"),
+        "groups_by" => ("Events grouped by", "グループ化:"),
+        "count" => ("Count", "件数"),
+        "category" => ("Category", "カテゴリ"),
+        "diagnosis" => ("Diagnosis", "診断"),
+        "code" => ("Code", "コード"),
+        "title" => ("Title", "概要"),
+        "identities" => ("Identities", "対象ID"),
+        "change_ids" => ("Change IDs", "変更ID"),
+        "what_to_do" => ("What to do", "対処"),
+        "retry" => ("Retry", "再試行"),
+        "retried" => ("retried up to", "再試行回数 最大"),
+        "times" => ("times", "回"),
+        "next_retry" => ("next retry", "次回の再試行"),
+        "more" => ("more", "件ほか"),
+        "docs" => ("Docs", "資料"),
+        "file_failed" => ("could not be read completely", "一部を読み込めませんでした"),
+        "status" => ("Status", "状態"),
+        "action" => ("Action", "操作"),
+        "time" => ("Time", "日時"),
+        "app" => ("App", "アプリ"),
+        "identity" => ("Identity", "対象"),
+        "reason" => ("Reason", "理由"),
+        "key" => ("Key", "キー"),
+        "report_title" => ("Provisioning log report", "プロビジョニング ログ レポート"),
+        "explanation" => ("Explanation", "説明"),
+        "matched_by" => ("Matched by", "一致の根拠"),
+        "facts" => ("Facts", "抽出した情報"),
+        "system" => ("System", "システム"),
+        "no_match" => (
+            "No catalog entry matches this input. Try `provlog catalog list` to browse the entries.",
+            "この入力に一致するカタログ エントリはありません。`provlog catalog list` で一覧を確認できます。",
+        ),
+        "also_matches" => ("Other entries that also match", "ほかに一致したエントリ"),
+        "id" => ("ID", "ID"),
+        "entries" => ("entries", "件"),
+        "catalog_version" => ("Catalog version", "カタログのバージョン"),
+        "retry_automatic" => ("retries by itself", "自動で再試行されます"),
+        "retry_next_cycle" => (
+            "retried each cycle, keeps failing until fixed",
+            "サイクルごとに再試行されますが、修正するまで失敗し続けます",
+        ),
+        "retry_manual" => ("needs a person", "手動での対応が必要です"),
+        _ => return key,
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+/// The user's language from `LC_ALL`, `LC_MESSAGES` or `LANG`: Japanese when it starts
+/// with `ja`, else English.
+pub fn lang_from_env(get: impl Fn(&str) -> Option<String>) -> Lang {
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Some(v) = get(var).filter(|v| !v.is_empty()) {
+            return if v.to_ascii_lowercase().starts_with("ja") {
+                Lang::Ja
+            } else {
+                Lang::En
+            };
+        }
+    }
+    Lang::En
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_follows_locale_variables_in_order() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(lang_from_env(env(&[("LANG", "ja_JP.UTF-8")])), Lang::Ja);
+        assert_eq!(
+            lang_from_env(env(&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")])),
+            Lang::En
+        );
+        assert_eq!(lang_from_env(env(&[])), Lang::En);
+    }
+
+    #[test]
+    fn labels_exist_in_both_languages() {
+        for key in [
+            "inputs",
+            "time_span",
+            "what_to_do",
+            "no_match",
+            "retry_manual",
+        ] {
+            assert_ne!(t(Lang::En, key), key);
+            assert_ne!(t(Lang::Ja, key), t(Lang::En, key));
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! CSV readers: Log Analytics `AADProvisioningLogs` exports and the portal's three files.
+//!
+//! Headers are matched by normalised alias (`fields.rs`); the exact portal headers are not
+//! publicly documented, so nothing here depends on one spelling. Rows are read as bytes and
+//! checked for UTF-8 field by field, so one bad row is reported and skipped while the rest
+//! of the file is still read.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::Read;
+
+use super::fields::{self, EventColumn, PartyKey, PartySlot, PropertyColumn, StepColumn, TopKey};
+use super::normalize::{normalize, parse_details_text};
+use super::raw::{RawEvent, RawParty};
+use super::{EventSink, Problem};
+use crate::event::{Event, ModifiedProperty, Status, Step, StepType};
+
+/// What a CSV file holds, judged from its header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvKind {
+    Events,
+    Steps,
+    Properties,
+}
+
+/// Reads the header row and says which kind of file it is, or why it is none.
+pub fn classify_headers(headers: &[String]) -> Result<CsvKind, String> {
+    let events: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
+    let has_change = events.iter().any(|c| {
+        matches!(
+            c,
+            Some(EventColumn::Top(TopKey::ChangeId | TopKey::CorrelationId))
+        )
+    });
+    let steps: Vec<_> = headers.iter().map(|h| fields::step_column(h)).collect();
+    let props: Vec<_> = headers.iter().map(|h| fields::property_column(h)).collect();
+    let step_only = steps.iter().any(|c| {
+        matches!(
+            c,
+            Some(StepColumn::Order | StepColumn::Description | StepColumn::Type)
+        )
+    }) && !events
+        .iter()
+        .any(|c| matches!(c, Some(EventColumn::Top(TopKey::CycleId | TopKey::JobId))));
+    let prop_only = props
+        .iter()
+        .any(|c| matches!(c, Some(PropertyColumn::Old | PropertyColumn::New)));
+    if !has_change {
+        return Err(format!(
+            "no change-id column found; the headers are: {}",
+            headers.join(", ")
+        ));
+    }
+    if prop_only {
+        Ok(CsvKind::Properties)
+    } else if step_only {
+        Ok(CsvKind::Steps)
+    } else {
+        Ok(CsvKind::Events)
+    }
+}
+
+pub fn reader<R: Read>(r: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(r)
+}
+
+/// The header row, as text.
+pub fn read_headers<R: Read>(rdr: &mut csv::Reader<R>) -> Result<Vec<String>, String> {
+    let mut rec = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => Ok(rec
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_owned())
+            .collect()),
+        Ok(false) => Err("the file is empty".to_owned()),
+        Err(e) => Err(csv_error_text(&e)),
+    }
+}
+
+fn csv_error_text(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => format!("read failed: {io}"),
+        _ => {
+            let s = e.to_string();
+            match s.find(": ") {
+                Some(i) if s.starts_with("CSV") => s[i + 2..].to_owned(),
+                _ => s,
+            }
+        }
+    }
+}
+
+/// One data row: its fields as UTF-8, or why it could not be read.
+type Row<'r> = Result<(&'r [&'r str], u64), Problem>;
+
+/// Iterates data rows, turning ragged or non-UTF-8 rows into problems. `f` returns false
+/// to stop. An I/O error ends the file and is returned.
+fn for_each_row<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    label: &str,
+    width: usize,
+    mut f: impl FnMut(Row<'_>) -> bool,
+) -> Result<(), Problem> {
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let p = Problem::at_line(label, line, csv_error_text(&e));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    return Err(p);
+                }
+                if !f(Err(p)) {
+                    return Ok(());
+                }
+                continue;
+            }
+        }
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        // A blank line (or Excel's trailing empty row) is not a record.
+        if rec.len() == 1 && rec[0].is_empty() {
+            continue;
+        }
+        let row: Row<'_> = if rec.len() != width {
+            Err(Problem::at_line(
+                label,
+                line,
+                format!(
+                    "the row has {} fields but the header has {width}",
+                    rec.len()
+                ),
+            ))
+        } else {
+            let mut fields: Vec<&str> = Vec::with_capacity(width);
+            let mut bad = None;
+            for (i, field) in rec.iter().enumerate() {
+                match std::str::from_utf8(field) {
+                    Ok(s) => fields.push(s),
+                    Err(_) => {
+                        bad = Some(i);
+                        break;
+                    }
+                }
+            }
+            match bad {
+                Some(i) => Err(Problem::at_line(
+                    label,
+                    line,
+                    format!("field {} is not valid UTF-8", i + 1),
+                )),
+                None => {
+                    if !f(Ok((&fields, line))) {
+                        return Ok(());
+                    }
+                    continue;
+                }
+            }
+        };
+        if !f(row) {
+            return Ok(());
+        }
+    }
+}
+
+fn party_mut<'a, 'b>(ev: &'b mut RawEvent<'a>, slot: PartySlot) -> &'b mut RawParty<'a> {
+    match slot {
+        PartySlot::ServicePrincipal => &mut ev.service_principal,
+        PartySlot::SourceSystem => &mut ev.source_system,
+        PartySlot::TargetSystem => &mut ev.target_system,
+        PartySlot::SourceIdentity => &mut ev.source_identity,
+        PartySlot::TargetIdentity => &mut ev.target_identity,
+        PartySlot::InitiatedBy => &mut ev.initiated_by,
+    }
+}
+
+fn raw_from_row<'a>(columns: &[Option<EventColumn>], row: &[&'a str]) -> RawEvent<'a> {
+    let mut ev = RawEvent::default();
+    for (col, value) in columns.iter().zip(row) {
+        let Some(col) = col else { continue };
+        if value.trim().is_empty() {
+            continue;
+        }
+        let v = Cow::Borrowed(*value);
+        match *col {
+            EventColumn::Top(key) => ev.set_text(key, v),
+            EventColumn::Party(slot, key) => {
+                let p = party_mut(&mut ev, slot);
+                match key {
+                    PartyKey::Id => p.id = Some(v),
+                    PartyKey::Name => p.name = Some(v),
+                    PartyKey::Kind => p.kind = Some(v),
+                    PartyKey::Details => {}
+                }
+            }
+            EventColumn::Upn(slot) => party_mut(&mut ev, slot).upn = Some(v),
+            EventColumn::Error(key) => {
+                let e = &mut ev.status.error;
+                let slot = match key {
+                    fields::ErrorKey::Code => &mut e.code,
+                    fields::ErrorKey::Reason => &mut e.reason,
+                    fields::ErrorKey::AdditionalDetails => &mut e.additional_details,
+                    fields::ErrorKey::Category => &mut e.category,
+                    fields::ErrorKey::RecommendedAction => &mut e.recommended_action,
+                };
+                *slot = Some(v);
+            }
+        }
+        ev.known += 1;
+    }
+    ev
+}
+
+/// One CSV of events (Log Analytics, or a portal `ProvisioningLogs` file read alone):
+/// every row is an event, streamed.
+pub fn read_events<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    headers: &[String],
+    label: &str,
+    sink: &mut dyn EventSink,
+) -> Result<u64, Problem> {
+    let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
+    let mut n = 0;
+    for_each_row(rdr, label, headers.len(), |row| {
+        let row = match row {
+            Ok((row, _)) => row,
+            Err(p) => {
+                sink.rejected(p);
+                return !sink.stop();
+            }
+        };
+        n += 1;
+        let raw = raw_from_row(&columns, row);
+        if sink.seen(&raw) {
+            let (ev, damage) = normalize(&raw);
+            sink.selected(ev, damage);
+        }
+        !sink.stop()
+    })?;
+    Ok(n)
+}
+
+/// The portal's three files: events are read first and only the selected ones are kept;
+/// then the modified properties and the steps are joined onto them by change id.
+pub struct PortalSet<R> {
+    pub events: (csv::Reader<R>, Vec<String>, String),
+    pub steps: Option<(csv::Reader<R>, Vec<String>, String)>,
+    pub properties: Option<(csv::Reader<R>, Vec<String>, String)>,
+}
+
+pub fn read_portal_set<R: Read>(
+    set: PortalSet<R>,
+    sink: &mut dyn EventSink,
+) -> Result<u64, Problem> {
+    let (mut rdr, headers, label) = set.events;
+    let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
+    let mut pending: Vec<(Event, super::normalize::Damage)> = Vec::new();
+    let mut by_change: HashMap<String, Vec<usize>> = HashMap::new();
+    // Successful updates, to tell later whether only `accountDisabled` was touched.
+    let mut updates: HashMap<String, (bool, bool)> = HashMap::new();
+    let mut n = 0;
+    for_each_row(&mut rdr, &label, headers.len(), |row| {
+        let row = match row {
+            Ok((row, _)) => row,
+            Err(p) => {
+                sink.rejected(p);
+                return !sink.stop();
+            }
+        };
+        n += 1;
+        let raw = raw_from_row(&columns, row);
+        if raw.action() == Some(crate::event::Action::Update)
+            && raw.status() == Some(Status::Success)
+            && let Some(id) = raw.change_id()
+        {
+            updates.insert(id.to_owned(), (false, false));
+        }
+        if sink.seen(&raw) {
+            let (ev, damage) = normalize(&raw);
+            if let Some(id) = &ev.change_id {
+                by_change.entry(id.clone()).or_default().push(pending.len());
+            }
+            pending.push((ev, damage));
+        }
+        !sink.stop()
+    })?;
+
+    if let Some((mut rdr, headers, label)) = set.properties {
+        let cols: Vec<_> = headers.iter().map(|h| fields::property_column(h)).collect();
+        let find = |c: PropertyColumn| cols.iter().position(|x| *x == Some(c));
+        let (id_i, name_i, old_i, new_i) = (
+            find(PropertyColumn::ChangeId),
+            find(PropertyColumn::Name),
+            find(PropertyColumn::Old),
+            find(PropertyColumn::New),
+        );
+        if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
+            for_each_row(&mut rdr, &label, headers.len(), |row| {
+                let row = match row {
+                    Ok((row, _)) => row,
+                    Err(p) => {
+                        sink.rejected(p);
+                        return true;
+                    }
+                };
+                let id = row[id_i].trim();
+                let name = row[name_i].trim();
+                if let Some(flags) = updates.get_mut(id) {
+                    if name.eq_ignore_ascii_case("accountDisabled") {
+                        flags.0 = true;
+                    } else {
+                        flags.1 = true;
+                    }
+                }
+                let Some(idx) = by_change.get(id) else {
+                    return true;
+                };
+                let cell = |i: Option<usize>| {
+                    i.map(|i| row[i])
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned)
+                };
+                for &k in idx {
+                    pending[k].0.modified_properties.push(ModifiedProperty {
+                        name: name.to_owned(),
+                        old_value: cell(old_i),
+                        new_value: cell(new_i),
+                    });
+                }
+                true
+            })?;
+        } else {
+            sink.rejected(Problem::whole(
+                &label,
+                format!(
+                    "no change-id or property-name column; the headers are: {}",
+                    headers.join(", ")
+                ),
+            ));
+        }
+    }
+    let noise = updates
+        .values()
+        .filter(|(acct, other)| *acct && !*other)
+        .count() as u64;
+    sink.noise(noise);
+
+    if let Some((mut rdr, headers, label)) = set.steps {
+        let cols: Vec<_> = headers.iter().map(|h| fields::step_column(h)).collect();
+        let find = |c: StepColumn| cols.iter().position(|x| *x == Some(c));
+        let id_i = find(StepColumn::ChangeId);
+        let (order_i, name_i, type_i, status_i, desc_i, details_i) = (
+            find(StepColumn::Order),
+            find(StepColumn::Name),
+            find(StepColumn::Type),
+            find(StepColumn::Status),
+            find(StepColumn::Description),
+            find(StepColumn::Details),
+        );
+        let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
+        if let Some(id_i) = id_i {
+            for_each_row(&mut rdr, &label, headers.len(), |row| {
+                let (row, line) = match row {
+                    Ok(r) => r,
+                    Err(p) => {
+                        sink.rejected(p);
+                        return true;
+                    }
+                };
+                let Some(idx) = by_change.get(row[id_i].trim()) else {
+                    return true;
+                };
+                let cell = |i: Option<usize>| {
+                    i.map(|i| row[i])
+                        .filter(|v| !v.trim().is_empty())
+                        .map(str::to_owned)
+                };
+                let step = Step {
+                    name: cell(name_i),
+                    step_type: cell(type_i)
+                        .map(|t| StepType::parse(&t))
+                        .unwrap_or(StepType::Unknown),
+                    status: cell(status_i)
+                        .map(|s| Status::parse(&s))
+                        .unwrap_or(Status::Unknown),
+                    description: cell(desc_i),
+                    details: details_i
+                        .map(|i| parse_details_text(row[i]))
+                        .unwrap_or_default(),
+                };
+                let order = order_i
+                    .and_then(|i| row[i].trim().parse::<u64>().ok())
+                    .unwrap_or(line);
+                for &k in idx {
+                    pending[k].0.steps.push(step.clone());
+                    orders.entry(k).or_default().push(order);
+                }
+                true
+            })?;
+        } else {
+            sink.rejected(Problem::whole(
+                &label,
+                format!(
+                    "no change-id column; the headers are: {}",
+                    headers.join(", ")
+                ),
+            ));
+        }
+        // Rows may come in any order; the step number (or the row order) decides.
+        for (k, ord) in orders {
+            let steps = std::mem::take(&mut pending[k].0.steps);
+            let mut paired: Vec<_> = ord.into_iter().zip(steps).collect();
+            paired.sort_by_key(|(o, _)| *o);
+            pending[k].0.steps = paired.into_iter().map(|(_, s)| s).collect();
+        }
+    }
+
+    for (ev, damage) in pending {
+        if sink.stop() {
+            break;
+        }
+        sink.selected(ev, damage);
+    }
+    Ok(n)
+}

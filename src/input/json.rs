@@ -1,0 +1,216 @@
+//! The JSON reader: portal arrays, Graph pages, single events and NDJSON, streamed.
+//!
+//! The parser is always handed a slice: serde_json is several times faster from a slice
+//! than through a `Read`. Input arrives in large chunks; one top-level value (or one element
+//! of a top-level array) is parsed at a time from the chunk, and a value cut by the end of a
+//! chunk is moved to the front and completed by the next read. Only a chunk and the value
+//! being parsed are ever in memory, whatever the file's size.
+
+use std::io::Read;
+
+use super::raw::{Item, Items, RawEvent};
+use super::source::Chunks;
+
+/// Where a problem is, for the one-line error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+/// What the JSON reader reports besides events.
+pub trait JsonSink {
+    fn event(&mut self, ev: RawEvent<'_>, record: u64);
+    /// A value that is not an event (counted as rejected, with what it was).
+    fn rejected(&mut self, record: u64, pos: Position, why: String);
+    /// True once no more events are wanted.
+    fn stop(&self) -> bool;
+}
+
+/// What the reader saw of the input's structure, to name its shape.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsonStats {
+    /// The first byte of the first top-level value: `[` or `{`.
+    pub first: u8,
+    /// Top-level values read.
+    pub values: u64,
+    /// Top-level values are separated by newlines (NDJSON).
+    pub line_delimited: bool,
+}
+
+#[derive(Debug)]
+pub struct JsonError {
+    pub pos: Position,
+    pub message: String,
+}
+
+enum State {
+    Top,
+    /// Inside the top-level array; `first` until the first element is read.
+    Array {
+        first: bool,
+    },
+}
+
+/// Reads every top-level value of `src`, sending events to `sink`. Returns the first
+/// syntax error that could not be stepped over; events before it have been delivered.
+/// In NDJSON a broken line is reported through `sink.rejected` and reading goes on.
+pub fn read_json<R: Read>(
+    src: &mut Chunks<R>,
+    sink: &mut dyn JsonSink,
+    stats: &mut JsonStats,
+) -> Result<(), JsonError> {
+    let mut state = State::Top;
+    let mut record: u64 = 0;
+    loop {
+        if sink.stop() {
+            return Ok(());
+        }
+        if !skip_ws(src)? {
+            return match state {
+                State::Top => Ok(()),
+                State::Array { .. } => Err(src.error_at(
+                    0,
+                    "expected ',' or ']' but the input ended (the file looks truncated)",
+                )),
+            };
+        }
+        let c = src.data()[0];
+        if stats.first == 0 {
+            stats.first = c;
+        }
+        match state {
+            State::Top if c == b'[' => {
+                src.consume(1);
+                state = State::Array { first: true };
+                continue;
+            }
+            State::Array { .. } if c == b']' => {
+                src.consume(1);
+                state = State::Top;
+                continue;
+            }
+            State::Array { first: false } => {
+                if c != b',' {
+                    return Err(src.error_at(0, "expected ',' or ']' between array elements"));
+                }
+                src.consume(1);
+                if !skip_ws(src)? {
+                    return Err(src.error_at(
+                        0,
+                        "expected a value after ',' but the input ended (the file looks truncated)",
+                    ));
+                }
+            }
+            _ => {}
+        }
+        let top_level = matches!(state, State::Top);
+        if let State::Array { first } = &mut state {
+            *first = false;
+        }
+        match parse_one(src, sink, &mut record) {
+            Ok(()) if top_level => {
+                stats.values += 1;
+                if stats.values == 1 && newline_follows(src) {
+                    src.set_line_delimited();
+                    stats.line_delimited = true;
+                }
+            }
+            Ok(()) => {}
+            Err(e) if top_level && src.line_delimited() => {
+                // One broken NDJSON line: report it and go on with the next line.
+                record += 1;
+                sink.rejected(record, e.pos, e.message);
+                if !src.skip_line() {
+                    return Ok(());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether a newline comes before the next value (the first sign of NDJSON).
+fn newline_follows<R: Read>(src: &mut Chunks<R>) -> bool {
+    if src.fill_at_least(2).is_err() {
+        return false;
+    }
+    src.data()
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\r'))
+        .is_some_and(|b| *b == b'\n')
+}
+
+/// Skips whitespace, refilling as needed. Returns false at the end of the input.
+fn skip_ws<R: Read>(src: &mut Chunks<R>) -> Result<bool, JsonError> {
+    loop {
+        let data = src.data();
+        let n = data
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            .unwrap_or(data.len());
+        src.consume(n);
+        if !src.data().is_empty() {
+            return Ok(true);
+        }
+        if !src.refill().map_err(|e| src.io_error(e))? {
+            return Ok(false);
+        }
+    }
+}
+
+/// Parses one value at the front of the buffer, reading more until it is complete.
+fn parse_one<R: Read>(
+    src: &mut Chunks<R>,
+    sink: &mut dyn JsonSink,
+    record: &mut u64,
+) -> Result<(), JsonError> {
+    loop {
+        let data = src.data();
+        let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<Items<'_>>();
+        match stream.next() {
+            Some(Ok(items)) => {
+                let used = stream.byte_offset();
+                items.for_each(|item| {
+                    *record += 1;
+                    match item {
+                        Item::Event(ev) => sink.event(ev, *record),
+                        Item::NotAnEvent(what) => sink.rejected(
+                            *record,
+                            src.position_of(0),
+                            format!("found {what}, not a provisioning event"),
+                        ),
+                    }
+                });
+                src.consume(used);
+                return Ok(());
+            }
+            Some(Err(e)) if e.is_eof() && !src.at_eof() => {
+                // The value runs past the end of the buffer: read more and parse it again.
+                if !src.refill().map_err(|e| src.io_error(e))? {
+                    return Err(syntax(src, &e, true));
+                }
+            }
+            Some(Err(e)) => return Err(syntax(src, &e, e.is_eof())),
+            None => return Ok(()),
+        }
+    }
+}
+
+fn syntax<R: Read>(src: &Chunks<R>, e: &serde_json::Error, eof: bool) -> JsonError {
+    let pos = src.position_in_value(e.line() as u64, e.column() as u64);
+    let mut message = strip_position(&e.to_string());
+    if eof {
+        message.push_str(" (the file looks truncated)");
+    }
+    JsonError { pos, message }
+}
+
+/// serde_json appends " at line L column C" to its messages; ours carry the position in
+/// the file instead.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}

@@ -1,0 +1,830 @@
+//! A provisioning event as it sits in the input, borrowed from the parser's slice.
+//!
+//! Reading every field of every event into owned strings would cost an allocation per
+//! field; most events are successes that only feed the summary. So readers first produce
+//! a [`RawEvent`] that borrows from the input, the summary and the cheap filters look at
+//! it, and only the selected events are normalised into an owned [`crate::event::Event`]
+//! (see `normalize.rs`). Steps and modified properties stay unparsed (`Nested`) until then.
+//!
+//! Keys are matched case-insensitively against the alias tables in `fields.rs`, so the
+//! portal's camelCase, the diagnostic stream's `Id`/`Name`/`Type`/`Status` and Log
+//! Analytics' PascalCase all land in the same fields. Nested objects may also arrive as JSON
+//! text (Log Analytics columns); both are accepted.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::fields::{self, ErrorKey, PartyKey, StatusKey, TopKey};
+
+pub type Str<'a> = Cow<'a, str>;
+
+/// A nested value not parsed yet: raw JSON from a JSON input, or JSON text from a CSV cell
+/// (or a JSON string holding JSON text, as Log Analytics exports write it).
+#[derive(Debug, Clone)]
+pub enum Nested<'a> {
+    Raw(&'a RawValue),
+    Text(Str<'a>),
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RawParty<'a> {
+    pub id: Option<Str<'a>>,
+    pub name: Option<Str<'a>>,
+    pub kind: Option<Str<'a>>,
+    pub upn: Option<Str<'a>>,
+    pub wrong: u32,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RawError<'a> {
+    pub code: Option<Str<'a>>,
+    pub reason: Option<Str<'a>>,
+    pub additional_details: Option<Str<'a>>,
+    pub category: Option<Str<'a>>,
+    pub recommended_action: Option<Str<'a>>,
+    pub wrong: u32,
+}
+
+/// `provisioningStatusInfo` (v1.0) or `statusInfo` (beta, error fields inline).
+#[derive(Debug, Default, Clone)]
+pub struct RawStatus<'a> {
+    pub status: Option<Str<'a>>,
+    pub error: RawError<'a>,
+    pub wrong: u32,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RawEvent<'a> {
+    pub id: Option<Str<'a>>,
+    pub activity_time: Option<Str<'a>>,
+    /// `time` of a diagnostic record or `TimeGenerated` of Log Analytics.
+    pub envelope_time: Option<Str<'a>>,
+    pub tenant_id: Option<Str<'a>>,
+    pub job_id: Option<Str<'a>>,
+    pub cycle_id: Option<Str<'a>>,
+    pub change_id: Option<Str<'a>>,
+    pub correlation_id: Option<Str<'a>>,
+    pub action: Option<Str<'a>>,
+    pub action_beta: Option<Str<'a>>,
+    pub status: RawStatus<'a>,
+    pub status_beta: RawStatus<'a>,
+    /// Log Analytics / diagnostic envelope: `ResultType`, `ResultSignature`,
+    /// `ResultDescription`.
+    pub result_type: Option<Str<'a>>,
+    pub result_signature: Option<Str<'a>>,
+    pub result_description: Option<Str<'a>>,
+    pub duration: Option<Str<'a>>,
+    pub service_principal: RawParty<'a>,
+    pub source_system: RawParty<'a>,
+    pub target_system: RawParty<'a>,
+    pub source_identity: RawParty<'a>,
+    pub target_identity: RawParty<'a>,
+    pub initiated_by: RawParty<'a>,
+    pub steps: Option<Nested<'a>>,
+    pub modified_properties: Option<Nested<'a>>,
+    /// Fields that had a value of the wrong JSON type; they are left empty.
+    pub wrong: u32,
+    /// The object held a Graph `value` array: a page, whose events were already emitted.
+    pub is_page: bool,
+    /// Number of known fields seen; an object with none is not a provisioning event.
+    pub known: u32,
+}
+
+/// Where the parser puts what one top-level value held.
+pub trait RawSink<'de> {
+    /// One event, borrowed from the input.
+    fn event(&mut self, ev: RawEvent<'de>);
+    /// A top-level or array element that is not an event object (a number, a string...).
+    fn not_an_event(&mut self, found: &'static str);
+}
+
+/// One parsed item: an event, or something that is not one.
+// Boxing the event would cost an allocation per event on the hot path; the value is
+// moved once, from the parser to the sink.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Item<'de> {
+    Event(RawEvent<'de>),
+    NotAnEvent(&'static str),
+}
+
+/// What one top-level JSON value held: usually one event, several for a Graph page or an
+/// array. Kept inline for the common single event so that no allocation is made.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Default)]
+pub enum Items<'de> {
+    #[default]
+    Empty,
+    One(Item<'de>),
+    Many(Vec<Item<'de>>),
+}
+
+impl<'de> Items<'de> {
+    fn push(&mut self, item: Item<'de>) {
+        *self = match std::mem::take(self) {
+            Items::Empty => Items::One(item),
+            Items::One(first) => Items::Many(vec![first, item]),
+            Items::Many(mut v) => {
+                v.push(item);
+                Items::Many(v)
+            }
+        };
+    }
+
+    pub fn for_each(self, mut f: impl FnMut(Item<'de>)) {
+        match self {
+            Items::Empty => {}
+            Items::One(i) => f(i),
+            Items::Many(v) => v.into_iter().for_each(f),
+        }
+    }
+}
+
+impl<'de> RawSink<'de> for Items<'de> {
+    fn event(&mut self, ev: RawEvent<'de>) {
+        self.push(Item::Event(ev));
+    }
+    fn not_an_event(&mut self, found: &'static str) {
+        self.push(Item::NotAnEvent(found));
+    }
+}
+
+impl<'de> de::Deserialize<'de> for Items<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut items = Items::Empty;
+        ItemSeed { sink: &mut items }.deserialize(d)?;
+        Ok(items)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scalars
+
+/// A scalar where a string is expected. Numbers and booleans are kept as text (enums come
+/// as integers in diagnostic logs); objects and arrays are the wrong type.
+enum Scalar<'a> {
+    Null,
+    Str(Str<'a>),
+    Wrong,
+}
+
+impl<'de> de::Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Scalar::Str(Cow::Borrowed(if v { "True" } else { "False" })))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Wrong)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Wrong)
+    }
+}
+
+fn take_scalar<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Str<'de>>,
+    wrong: &mut u32,
+) -> Result<(), A::Error> {
+    match map.next_value::<Scalar<'de>>()? {
+        Scalar::Str(s) => *slot = Some(s),
+        Scalar::Null => {}
+        Scalar::Wrong => *wrong += 1,
+    }
+    Ok(())
+}
+
+/// A key, borrowed when it has no escapes.
+struct Key<'a>(Str<'a>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Objects that may also come as JSON text
+
+/// Parses a small object from a map, or from a string holding JSON text (Log Analytics),
+/// or takes the first element of an array (`servicePrincipal` is documented as a
+/// collection). Anything else counts as a wrong type.
+trait Flex<'de>: Default + Sized {
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// From JSON text; returns an owned value (borrowing nothing from `text`).
+    fn from_text(text: &str) -> Self;
+    fn mark_wrong(&mut self);
+}
+
+struct FlexSeed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Flex<'de>> DeserializeSeed<'de> for FlexSeed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(FlexVisitor(std::marker::PhantomData))
+    }
+}
+
+struct FlexVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Flex<'de>> Visitor<'de> for FlexVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(map)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_text(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        let first = seq
+            .next_element_seed(FlexSeed::<T>(std::marker::PhantomData))?
+            .unwrap_or_default();
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(first)
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok(wrong())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+        Ok(wrong())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+        Ok(wrong())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+        Ok(wrong())
+    }
+}
+
+fn wrong<'de, T: Flex<'de>>() -> T {
+    let mut t = T::default();
+    t.mark_wrong();
+    t
+}
+
+fn take_flex<'de, A: MapAccess<'de>, T: Flex<'de>>(map: &mut A) -> Result<T, A::Error> {
+    map.next_value_seed(FlexSeed::<T>(std::marker::PhantomData))
+}
+
+fn own(s: Option<Str<'_>>) -> Option<Str<'static>> {
+    s.map(|c| Cow::Owned(c.into_owned()))
+}
+
+impl<'de> Flex<'de> for RawParty<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut p = RawParty::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            match fields::party_key(&k) {
+                Some(PartyKey::Id) => take_scalar(&mut map, &mut p.id, &mut p.wrong)?,
+                Some(PartyKey::Name) => take_scalar(&mut map, &mut p.name, &mut p.wrong)?,
+                Some(PartyKey::Kind) => take_scalar(&mut map, &mut p.kind, &mut p.wrong)?,
+                Some(PartyKey::Details) => p.upn = map.next_value::<DetailsUpn<'de>>()?.0,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(p)
+    }
+    fn from_text(text: &str) -> Self {
+        match serde_json::from_str::<FlexDoc<RawParty<'_>>>(text) {
+            Ok(FlexDoc(p)) => RawParty {
+                id: own(p.id),
+                name: own(p.name),
+                kind: own(p.kind),
+                upn: own(p.upn),
+                wrong: p.wrong,
+            },
+            // A plain string where an object is expected (Log Analytics' SourceSystem can
+            // be a bare name): keep it as the name.
+            Err(_) if !text.trim().is_empty() => RawParty {
+                name: Some(Cow::Owned(text.to_owned())),
+                ..RawParty::default()
+            },
+            Err(_) => RawParty::default(),
+        }
+    }
+    fn mark_wrong(&mut self) {
+        self.wrong += 1;
+    }
+}
+
+/// `details.UserPrincipalName` of an identity; every other detail is skipped.
+struct DetailsUpn<'a>(Option<Str<'a>>);
+
+impl<'de> de::Deserialize<'de> for DetailsUpn<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DetailsUpn<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("details")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut upn = None;
+                let mut wrong = 0;
+                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+                    if k.eq_ignore_ascii_case("UserPrincipalName") {
+                        take_scalar(&mut map, &mut upn, &mut wrong)?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(DetailsUpn(upn))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(DetailsUpn(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(DetailsUpn(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Flex<'de> for RawError<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut e = RawError::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            match fields::error_key(&k) {
+                Some(key) => {
+                    let mut w = 0;
+                    take_scalar(&mut map, e.slot(key), &mut w)?;
+                    e.wrong += w;
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(e)
+    }
+    fn from_text(text: &str) -> Self {
+        match serde_json::from_str::<FlexDoc<RawError<'_>>>(text) {
+            Ok(FlexDoc(e)) => e.into_owned(),
+            Err(_) => wrong(),
+        }
+    }
+    fn mark_wrong(&mut self) {
+        self.wrong += 1;
+    }
+}
+
+impl<'a> RawError<'a> {
+    fn slot(&mut self, key: ErrorKey) -> &mut Option<Str<'a>> {
+        match key {
+            ErrorKey::Code => &mut self.code,
+            ErrorKey::Reason => &mut self.reason,
+            ErrorKey::AdditionalDetails => &mut self.additional_details,
+            ErrorKey::Category => &mut self.category,
+            ErrorKey::RecommendedAction => &mut self.recommended_action,
+        }
+    }
+
+    fn into_owned(self) -> RawError<'static> {
+        RawError {
+            code: own(self.code),
+            reason: own(self.reason),
+            additional_details: own(self.additional_details),
+            category: own(self.category),
+            recommended_action: own(self.recommended_action),
+            wrong: self.wrong,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.code.is_none() && self.reason.is_none() && self.additional_details.is_none()
+    }
+}
+
+impl<'de> Flex<'de> for RawStatus<'de> {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut s = RawStatus::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            match fields::status_key(&k) {
+                Some(StatusKey::Status) => take_scalar(&mut map, &mut s.status, &mut s.wrong)?,
+                Some(StatusKey::ErrorInformation) => s.error = take_flex(&mut map)?,
+                Some(StatusKey::Inline(key)) => {
+                    take_scalar(&mut map, s.error.slot(key), &mut s.wrong)?
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(s)
+    }
+    fn from_text(text: &str) -> Self {
+        match serde_json::from_str::<FlexDoc<RawStatus<'_>>>(text) {
+            Ok(FlexDoc(s)) => RawStatus {
+                status: own(s.status),
+                error: s.error.into_owned(),
+                wrong: s.wrong,
+            },
+            // Log Analytics may hold a bare status word here.
+            Err(_) if !text.trim().is_empty() && !text.trim_start().starts_with(['{', '[']) => {
+                RawStatus {
+                    status: Some(Cow::Owned(text.trim().to_owned())),
+                    ..RawStatus::default()
+                }
+            }
+            Err(_) => wrong(),
+        }
+    }
+    fn mark_wrong(&mut self) {
+        self.wrong += 1;
+    }
+}
+
+/// A whole JSON document parsed as a `Flex` object.
+struct FlexDoc<T>(T);
+
+impl<'de, T: Flex<'de>> de::Deserialize<'de> for FlexDoc<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        FlexSeed::<T>(std::marker::PhantomData)
+            .deserialize(d)
+            .map(FlexDoc)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Events and containers
+
+/// Deserialises one top-level value or array element: an event, a Graph page (its `value`
+/// events go to the sink as they are parsed), or an array of either.
+pub struct ItemSeed<'s, S: ?Sized> {
+    pub sink: &'s mut S,
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> DeserializeSeed<'de> for ItemSeed<'_, S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(ItemVisitor { sink: self.sink })
+    }
+}
+
+struct ItemVisitor<'s, S: ?Sized> {
+    sink: &'s mut S,
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for ItemVisitor<'_, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a provisioning event object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let mut ev = RawEvent::default();
+        fill_event(&mut ev, map, self.sink)?;
+        if ev.is_page {
+            return Ok(());
+        }
+        if ev.known == 0 {
+            self.sink
+                .not_an_event("an object with no provisioning-event fields");
+        } else {
+            self.sink.event(ev);
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(ItemSeed {
+                sink: &mut *self.sink,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.sink.not_an_event("a string");
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.sink.not_an_event("a boolean");
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.sink.not_an_event("a number");
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.sink.not_an_event("a number");
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.sink.not_an_event("a number");
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.sink.not_an_event("null");
+        Ok(())
+    }
+}
+
+/// Fills `ev` from an object's entries. Used for the event itself and for the `properties`
+/// envelope of a diagnostic record, whose fields win over the envelope's.
+fn fill_event<'de, A: MapAccess<'de>, S: RawSink<'de> + ?Sized>(
+    ev: &mut RawEvent<'de>,
+    mut map: A,
+    sink: &mut S,
+) -> Result<(), A::Error> {
+    while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+        let Some(key) = fields::top_key(&k) else {
+            map.next_value::<IgnoredAny>()?;
+            continue;
+        };
+        ev.known += 1;
+        let w = &mut ev.wrong;
+        match key {
+            TopKey::Id => take_scalar(&mut map, &mut ev.id, w)?,
+            TopKey::ActivityTime => take_scalar(&mut map, &mut ev.activity_time, w)?,
+            TopKey::EnvelopeTime => take_scalar(&mut map, &mut ev.envelope_time, w)?,
+            TopKey::TenantId => take_scalar(&mut map, &mut ev.tenant_id, w)?,
+            TopKey::JobId => take_scalar(&mut map, &mut ev.job_id, w)?,
+            TopKey::CycleId => take_scalar(&mut map, &mut ev.cycle_id, w)?,
+            TopKey::ChangeId => take_scalar(&mut map, &mut ev.change_id, w)?,
+            TopKey::CorrelationId => take_scalar(&mut map, &mut ev.correlation_id, w)?,
+            TopKey::Action => take_scalar(&mut map, &mut ev.action, w)?,
+            TopKey::ActionBeta => take_scalar(&mut map, &mut ev.action_beta, w)?,
+            TopKey::ResultType => take_scalar(&mut map, &mut ev.result_type, w)?,
+            TopKey::ResultSignature => take_scalar(&mut map, &mut ev.result_signature, w)?,
+            TopKey::ResultDescription => take_scalar(&mut map, &mut ev.result_description, w)?,
+            TopKey::Duration => take_scalar(&mut map, &mut ev.duration, w)?,
+            TopKey::Status => ev.status = take_flex(&mut map)?,
+            TopKey::StatusBeta => ev.status_beta = take_flex(&mut map)?,
+            TopKey::ServicePrincipal => ev.service_principal = take_flex(&mut map)?,
+            TopKey::SourceSystem => ev.source_system = take_flex(&mut map)?,
+            TopKey::TargetSystem => ev.target_system = take_flex(&mut map)?,
+            TopKey::SourceIdentity => ev.source_identity = take_flex(&mut map)?,
+            TopKey::TargetIdentity => ev.target_identity = take_flex(&mut map)?,
+            TopKey::InitiatedBy => ev.initiated_by = take_flex(&mut map)?,
+            TopKey::Steps => ev.steps = Some(Nested::Raw(map.next_value::<&'de RawValue>()?)),
+            TopKey::ModifiedProperties => {
+                ev.modified_properties = Some(Nested::Raw(map.next_value::<&'de RawValue>()?))
+            }
+            TopKey::Properties => map.next_value_seed(FillSeed {
+                ev: &mut *ev,
+                sink: &mut *sink,
+            })?,
+            TopKey::Value => {
+                ev.known -= 1;
+                ev.is_page |= map.next_value_seed(PageSeed { sink: &mut *sink })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+struct FillSeed<'e, 'de, 's, S: ?Sized> {
+    ev: &'e mut RawEvent<'de>,
+    sink: &'s mut S,
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> DeserializeSeed<'de> for FillSeed<'_, 'de, '_, S> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for FillSeed<'_, 'de, '_, S> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        fill_event(self.ev, map, self.sink)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.ev.wrong += 1;
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.ev.wrong += 1;
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.ev.wrong += 1;
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.ev.wrong += 1;
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.ev.wrong += 1;
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.ev.wrong += 1;
+        Ok(())
+    }
+}
+
+/// `value` of a Graph page: when it is an array, each element is an item. Returns whether
+/// it was an array (the object is then a page, not an event).
+struct PageSeed<'s, S: ?Sized> {
+    sink: &'s mut S,
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> DeserializeSeed<'de> for PageSeed<'_, S> {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for PageSeed<'_, S> {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<bool, A::Error> {
+        ItemVisitor { sink: self.sink }.visit_seq(seq)?;
+        Ok(true)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Cheap views used before normalisation
+
+impl<'a> RawEvent<'a> {
+    /// The status, preferring v1.0 `provisioningStatusInfo` over beta `statusInfo` and the
+    /// Log Analytics / diagnostic `ResultType`.
+    pub fn status(&self) -> Option<crate::event::Status> {
+        self.status
+            .status
+            .as_deref()
+            .or(self.status_beta.status.as_deref())
+            .or(self.result_type.as_deref())
+            .map(crate::event::Status::parse)
+    }
+
+    pub fn action(&self) -> Option<crate::event::Action> {
+        self.action
+            .as_deref()
+            .or(self.action_beta.as_deref())
+            .map(crate::event::Action::parse)
+    }
+
+    pub fn time_text(&self) -> Option<&str> {
+        self.activity_time
+            .as_deref()
+            .or(self.envelope_time.as_deref())
+    }
+
+    pub fn change_id(&self) -> Option<&str> {
+        self.change_id.as_deref().or(self.correlation_id.as_deref())
+    }
+
+    pub fn wrong_fields(&self) -> u32 {
+        self.wrong
+            + self.status.wrong
+            + self.status.error.wrong
+            + self.status_beta.wrong
+            + self.status_beta.error.wrong
+            + self.service_principal.wrong
+            + self.source_system.wrong
+            + self.target_system.wrong
+            + self.source_identity.wrong
+            + self.target_identity.wrong
+            + self.initiated_by.wrong
+    }
+
+    /// Sets a nested field from JSON text (CSV readers).
+    pub fn set_text(&mut self, key: TopKey, text: Str<'a>) {
+        let t = text.as_ref();
+        match key {
+            TopKey::Status => self.status = RawStatus::from_text(t),
+            TopKey::StatusBeta => self.status_beta = RawStatus::from_text(t),
+            TopKey::ServicePrincipal => self.service_principal = RawParty::from_text(t),
+            TopKey::SourceSystem => self.source_system = RawParty::from_text(t),
+            TopKey::TargetSystem => self.target_system = RawParty::from_text(t),
+            TopKey::SourceIdentity => self.source_identity = RawParty::from_text(t),
+            TopKey::TargetIdentity => self.target_identity = RawParty::from_text(t),
+            TopKey::InitiatedBy => self.initiated_by = RawParty::from_text(t),
+            TopKey::Steps => self.steps = Some(Nested::Text(text)),
+            TopKey::ModifiedProperties => self.modified_properties = Some(Nested::Text(text)),
+            TopKey::Id => self.id = Some(text),
+            TopKey::ActivityTime => self.activity_time = Some(text),
+            TopKey::EnvelopeTime => self.envelope_time = Some(text),
+            TopKey::TenantId => self.tenant_id = Some(text),
+            TopKey::JobId => self.job_id = Some(text),
+            TopKey::CycleId => self.cycle_id = Some(text),
+            TopKey::ChangeId => self.change_id = Some(text),
+            TopKey::CorrelationId => self.correlation_id = Some(text),
+            TopKey::Action => self.action = Some(text),
+            TopKey::ActionBeta => self.action_beta = Some(text),
+            TopKey::ResultType => self.result_type = Some(text),
+            TopKey::ResultSignature => self.result_signature = Some(text),
+            TopKey::ResultDescription => self.result_description = Some(text),
+            TopKey::Duration => self.duration = Some(text),
+            TopKey::Properties | TopKey::Value => {}
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Bytes in: files and stdin, decoded to UTF-8, handed out as large slices.
+//!
+//! A UTF-8 byte-order mark is dropped; UTF-16 with a byte-order mark (what Windows
+//! PowerShell writes) is transcoded on the fly with encoding_rs. Positions (line and
+//! column) are tracked lazily: newlines are only counted in data that is discarded or when
+//! an error needs a position.
+
+use std::io::{self, Read};
+
+use encoding_rs::{Decoder, UTF_16BE, UTF_16LE};
+
+use super::json::{JsonError, Position};
+
+/// How large each read is. Large reads keep syscalls rare; a value larger than this grows
+/// the buffer as needed.
+pub const CHUNK: usize = 4 << 20;
+
+/// The encoding found at the start of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+/// Looks at the first bytes for a byte-order mark and returns a reader of UTF-8.
+pub fn decoded<R: Read + Send + 'static>(mut r: R) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
+    let mut head = [0u8; 4];
+    let mut n = 0;
+    while n < head.len() {
+        match r.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let head = head[..n].to_vec();
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        let rest = io::Cursor::new(head[3..].to_vec()).chain(r);
+        return Ok((Box::new(rest), Encoding::Utf8Bom));
+    }
+    for (bom, enc, which) in [
+        ([0xFF, 0xFE], UTF_16LE, Encoding::Utf16Le),
+        ([0xFE, 0xFF], UTF_16BE, Encoding::Utf16Be),
+    ] {
+        if head.starts_with(&bom) {
+            let rest = io::Cursor::new(head[2..].to_vec()).chain(r);
+            let reader = Utf16Reader {
+                inner: rest,
+                decoder: enc.new_decoder_without_bom_handling(),
+                inbuf: vec![0; 64 * 1024],
+                in_start: 0,
+                in_end: 0,
+                eof: false,
+            };
+            return Ok((Box::new(reader), which));
+        }
+    }
+    if looks_like_utf16(&head) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "this looks like UTF-16 text without a byte-order mark; save it as UTF-8 (or UTF-16 with a BOM)",
+        ));
+    }
+    Ok((Box::new(io::Cursor::new(head).chain(r)), Encoding::Utf8))
+}
+
+/// `[\0{\0` or `\0[\0{`: ASCII punctuation interleaved with NULs.
+fn looks_like_utf16(head: &[u8]) -> bool {
+    head.len() >= 4
+        && ((head[1] == 0 && head[3] == 0 && head[0] != 0 && head[2] != 0)
+            || (head[0] == 0 && head[2] == 0 && head[1] != 0 && head[3] != 0))
+}
+
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: Decoder,
+    inbuf: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    eof: bool,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // encoding_rs needs room for at least one character's UTF-8 form.
+        if out.len() < 8 {
+            let mut small = [0u8; 8];
+            let n = self.read(&mut small)?;
+            let k = n.min(out.len());
+            out[..k].copy_from_slice(&small[..k]);
+            // Callers of this crate always pass large buffers; a tiny one losing bytes would
+            // be a bug here, so refuse instead.
+            if k < n {
+                return Err(io::Error::other(
+                    "read buffer too small for UTF-16 decoding",
+                ));
+            }
+            return Ok(k);
+        }
+        loop {
+            if self.in_start == self.in_end && !self.eof {
+                let n = self.inner.read(&mut self.inbuf)?;
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let last = self.eof && self.in_start == self.in_end;
+            let (_, read, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.inbuf[self.in_start..self.in_end], out, last);
+            self.in_start += read;
+            if written > 0 || last {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// A window over the decoded input: `data()` is what has not been consumed yet.
+pub struct Chunks<R> {
+    inner: R,
+    label: String,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    /// Line (1-based) and column (0-based byte offset) of `buf[0]` in the input.
+    line0: u64,
+    col0: u64,
+    /// Bytes discarded before `buf[0]`.
+    offset0: u64,
+    line_delimited: bool,
+}
+
+impl<R: Read> Chunks<R> {
+    pub fn new(inner: R, label: impl Into<String>) -> Self {
+        Chunks {
+            inner,
+            label: label.into(),
+            buf: vec![0; CHUNK],
+            start: 0,
+            end: 0,
+            eof: false,
+            line0: 1,
+            col0: 0,
+            offset0: 0,
+            line_delimited: false,
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+    }
+
+    pub fn at_eof(&self) -> bool {
+        self.eof
+    }
+
+    /// Bytes of the input consumed so far.
+    pub fn offset(&self) -> u64 {
+        self.offset0 + self.start as u64
+    }
+
+    /// Reads more input after what is left. Returns false when there is no more.
+    pub fn refill(&mut self) -> io::Result<bool> {
+        if self.eof {
+            return Ok(false);
+        }
+        if self.start > 0 {
+            let (line, col) = advance(self.line0, self.col0, &self.buf[..self.start]);
+            self.line0 = line;
+            self.col0 = col;
+            self.offset0 += self.start as u64;
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let grown = self.buf.len() * 2;
+            self.buf.resize(grown, 0);
+        }
+        loop {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Fills the buffer until it holds at least `n` bytes or the input ends.
+    pub fn fill_at_least(&mut self, n: usize) -> io::Result<()> {
+        while self.data().len() < n && self.refill()? {}
+        Ok(())
+    }
+
+    /// Line and column (1-based) of `data()[offset]`.
+    pub fn position_of(&self, offset: usize) -> Position {
+        let upto = (self.start + offset).min(self.end);
+        let (line, col) = advance(self.line0, self.col0, &self.buf[..upto]);
+        Position {
+            line,
+            column: col + 1,
+        }
+    }
+
+    /// Converts a serde_json position within the value at `data()` to a file position.
+    pub fn position_in_value(&self, line: u64, column: u64) -> Position {
+        let base = self.position_of(0);
+        if line <= 1 {
+            Position {
+                line: base.line,
+                column: base.column + column.saturating_sub(1),
+            }
+        } else {
+            Position {
+                line: base.line + line - 1,
+                column,
+            }
+        }
+    }
+
+    pub fn error_at(&self, offset: usize, message: &str) -> JsonError {
+        JsonError {
+            pos: self.position_of(offset),
+            message: message.to_owned(),
+        }
+    }
+
+    pub fn io_error(&self, e: io::Error) -> JsonError {
+        JsonError {
+            pos: self.position_of(0),
+            message: format!("read failed: {e}"),
+        }
+    }
+
+    /// NDJSON: top-level values separated by newlines.
+    pub fn line_delimited(&self) -> bool {
+        self.line_delimited
+    }
+
+    pub fn set_line_delimited(&mut self) {
+        self.line_delimited = true;
+    }
+
+    /// The rest of the input as a reader (for the CSV reader, which reads by itself).
+    pub fn into_reader(self) -> impl Read {
+        io::Cursor::new(self.buf[self.start..self.end].to_vec()).chain(self.inner)
+    }
+
+    /// Skips past the next newline. Returns false at the end of the input.
+    pub fn skip_line(&mut self) -> bool {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', self.data()) {
+                self.consume(i + 1);
+                return true;
+            }
+            let n = self.data().len();
+            self.consume(n);
+            match self.refill() {
+                Ok(true) => {}
+                _ => return false,
+            }
+        }
+    }
+}
+
+/// Line and column after `bytes`, starting from (`line`, `col`).
+fn advance(line: u64, col: u64, bytes: &[u8]) -> (u64, u64) {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    match memchr::memrchr(b'\n', bytes) {
+        Some(last) => (line + newlines, (bytes.len() - last - 1) as u64),
+        None => (line, col + bytes.len() as u64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(bytes: Vec<u8>) -> (String, Encoding) {
+        let (mut r, enc) = decoded(io::Cursor::new(bytes)).expect("decodes");
+        let mut s = String::new();
+        r.read_to_string(&mut s).expect("utf-8");
+        (s, enc)
+    }
+
+    #[test]
+    fn boms_are_detected_and_removed() {
+        assert_eq!(decode_all(b"[1]".to_vec()), ("[1]".into(), Encoding::Utf8));
+        assert_eq!(
+            decode_all(b"\xEF\xBB\xBF[1]".to_vec()),
+            ("[1]".into(), Encoding::Utf8Bom)
+        );
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("[\"佐藤\"]".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode_all(le), ("[\"佐藤\"]".into(), Encoding::Utf16Le));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("{}".encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(decode_all(be), ("{}".into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn utf16_without_bom_is_refused() {
+        let bytes: Vec<u8> = "[{}]"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        assert!(decoded(io::Cursor::new(bytes)).is_err());
+    }
+
+    #[test]
+    fn positions_follow_lines() {
+        let mut c = Chunks::new(io::Cursor::new(b"ab\ncd\nef".to_vec()), "t");
+        c.fill_at_least(8).expect("reads");
+        assert_eq!(c.position_of(0), Position { line: 1, column: 1 });
+        assert_eq!(c.position_of(4), Position { line: 2, column: 2 });
+        c.consume(6);
+        assert_eq!(c.position_of(1), Position { line: 3, column: 2 });
+    }
+}

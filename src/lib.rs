@@ -1,0 +1,185 @@
+//! provlog: reads identity-provisioning log exports and explains every failure.
+//!
+//! The data flows one way: `cli` → `config` → `input` (one reader per shape) → `event` →
+//! `classify` (with `catalog` and `reason`) → `report` → `render`. Only this file and
+//! `main.rs` touch the process's standard streams.
+
+pub mod catalog;
+pub mod classify;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod error;
+pub mod event;
+pub mod i18n;
+pub mod input;
+pub mod reason;
+pub mod render;
+pub mod report;
+pub mod time;
+
+use std::ffi::OsString;
+use std::io::{self, BufWriter, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use crate::catalog::{Catalog, Lang};
+use crate::cli::{CatalogCommand, Cli, ColorArg, Command, LangArg};
+use crate::error::{Exit, is_broken_pipe};
+use crate::render::Style;
+
+/// Runs provlog with these arguments and returns the exit status.
+pub fn run(args: Vec<OsString>) -> u8 {
+    let args = cli::with_default_command(args);
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version are not errors.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    match dispatch(cli, &mut err) {
+        Ok(exit) => exit.code(),
+        Err(e) if is_broken_pipe(&e) => Exit::Ok.code(),
+        Err(e) => {
+            let _ = writeln!(err, "provlog: {}", one_line_error(&e));
+            Exit::Error.code()
+        }
+    }
+}
+
+/// `{:#}` joins the chain with ": "; newlines inside any part are flattened so that the
+/// error stays on one line.
+fn one_line_error(e: &anyhow::Error) -> String {
+    format!("{e:#}")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn lang_of(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Ja) => Lang::Ja,
+        None => i18n::lang_from_env(|k| std::env::var(k).ok()),
+    }
+}
+
+fn color_of(arg: ColorArg, tty: bool) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn load_catalog(files: &[std::path::PathBuf]) -> Result<Catalog> {
+    let mut extra = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .with_context(|| format!("{}: cannot read the catalog file", f.display()))?;
+        extra.push((f.display().to_string(), text));
+    }
+    Catalog::load(&extra)
+}
+
+fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
+    let lang = lang_of(cli.global.lang);
+    let stdout = io::stdout();
+    let tty = stdout.is_terminal();
+    let style = Style {
+        lang,
+        color: color_of(cli.global.color, tty),
+        width: if tty {
+            comfy_table::Table::new().width()
+        } else {
+            None
+        },
+    };
+    let catalog = load_catalog(&cli.global.catalog)?;
+    let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let exit = match cli.command {
+        Command::Analyze(args) => {
+            if args.files.is_empty() && io::stdin().is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: no input given. Try: provlog analyze EXPORT.json (or pipe an export into provlog analyze -)"
+                );
+                return Ok(Exit::Error);
+            }
+            let mut cfg = config::AnalyzeConfig::from_args(&args, chrono::Utc::now())?;
+            let mut inputs = Vec::new();
+            let mut problems = Vec::new();
+            for item in input::expand(&args.files) {
+                match item {
+                    Ok(i) => inputs.push(i),
+                    Err(p) => problems.push(p),
+                }
+            }
+            let bom = if args.no_bom {
+                false
+            } else {
+                args.bom || lang == Lang::Ja
+            };
+            cmd::analyze::run(
+                &mut cfg,
+                &inputs,
+                problems,
+                &catalog,
+                cmd::analyze::Output {
+                    writer: &mut out,
+                    format: args.format,
+                    style,
+                    bom,
+                },
+                err,
+            )?
+        }
+        Command::Explain(args) => {
+            let stdin = io::stdin();
+            if args.text.is_empty() && stdin.is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: nothing to explain. Try: provlog explain \"<error code or message>\""
+                );
+                return Ok(Exit::Error);
+            }
+            let messages = cmd::explain::messages(&args.text, &mut stdin.lock())?;
+            cmd::explain::run(
+                &catalog,
+                &messages,
+                args.task.as_deref(),
+                args.format,
+                lang,
+                &mut out,
+            )?;
+            Exit::Ok
+        }
+        Command::Catalog(c) => {
+            match c {
+                CatalogCommand::List {
+                    system,
+                    category,
+                    format,
+                } => {
+                    let (s, c) = cmd::catalog::parse_filters(&system, &category)?;
+                    cmd::catalog::list(&catalog, &s, &c, format, style, &mut out)?;
+                }
+                CatalogCommand::Show { id, format } => {
+                    cmd::catalog::show(&catalog, &id, format, lang, &mut out)?
+                }
+                CatalogCommand::Export { format } => {
+                    cmd::catalog::export(&catalog, format, lang, &mut out)?
+                }
+            }
+            Exit::Ok
+        }
+    };
+    out.flush()?;
+    Ok(exit)
+}

@@ -1,0 +1,82 @@
+//! Output: one module per format, each a pure function of finished data into a writer.
+//!
+//! NDJSON and CSV stream one row per event as events are classified; table, JSON and
+//! Markdown render the finished [`crate::report::Report`]. Log values are untrusted: they
+//! are neutralised for terminals and Markdown here, and kept as they are (properly
+//! encoded) in JSON and CSV.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+pub mod wire;
+
+use std::borrow::Cow;
+
+use crate::catalog::Lang;
+
+/// How human-readable output should look.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub lang: Lang,
+    pub color: bool,
+    /// Terminal width, or `None` when not writing to a terminal (a fixed width is used).
+    pub width: Option<u16>,
+}
+
+/// Control characters (escape sequences, bidi overrides, NUL...) shown visibly, so text
+/// from a log cannot move the cursor, recolour or hide content in a terminal.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            let n = c as u32;
+            if n <= 0xff {
+                out.push_str(&format!("\\x{n:02x}"));
+            } else {
+                out.push_str(&format!("\\u{{{n:04x}}}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line: newlines and tabs become spaces, runs of white space one space.
+pub fn one_line(s: &str) -> String {
+    let s = sanitize(s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Shortens to `max` characters with an ellipsis.
+pub fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_made_visible() {
+        assert_eq!(sanitize("plain 佐藤"), "plain 佐藤");
+        assert_eq!(sanitize("a\u{1b}[31mred"), "a\\x1b[31mred");
+        assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(one_line("a\r\n b\tc"), "a\\x0d b c");
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,385 @@
+//! The default view: a summary, one row per group, then each group's steps once.
+
+use std::io::{self, Write};
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::{Style, one_line, sanitize, shorten};
+use crate::catalog::{Category, Lang, Retry};
+use crate::i18n::t;
+use crate::report::{Group, GroupKey, Report, Summary};
+use crate::time::format_time;
+
+/// Width used when not writing to a terminal, so saved output is stable.
+const FIXED_WIDTH: u16 = 120;
+
+/// The summary as label/value pairs, shared with the Markdown view.
+pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
+    let mut lines = Vec::new();
+    let inputs: Vec<String> = s
+        .inputs
+        .iter()
+        .map(|i| {
+            let mut text = format!(
+                "{} ({}): {} {}",
+                one_line(&i.label),
+                i.format.map(|f| f.describe()).unwrap_or("?"),
+                i.events,
+                t(lang, "events")
+            );
+            if i.rejected > 0 {
+                text.push_str(&format!(", {} {}", i.rejected, t(lang, "rejected")));
+            }
+            if let Some(e) = &i.error {
+                text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
+            }
+            text
+        })
+        .collect();
+    lines.push((t(lang, "inputs"), inputs.join("\n")));
+    let mut read = format!("{}", s.read);
+    if s.rejected > 0 {
+        read.push_str(&format!(" ({} {})", s.rejected, t(lang, "rejected")));
+    }
+    if s.damaged > 0 {
+        read.push_str(&format!(" ({} {})", s.damaged, t(lang, "damaged")));
+    }
+    lines.push((t(lang, "events_read"), read));
+    if let (Some(first), Some(last)) = (s.first, s.last) {
+        lines.push((
+            t(lang, "time_span"),
+            format!(
+                "{} … {} ({} {})",
+                format_time(&first),
+                format_time(&last),
+                t(lang, "newest"),
+                format_time(&last)
+            ),
+        ));
+    }
+    let statuses: Vec<String> = s
+        .by_status
+        .iter()
+        .map(|(k, v)| format!("{} {v}", k.as_str()))
+        .collect();
+    lines.push((t(lang, "by_status"), statuses.join(" · ")));
+    let actions: Vec<String> = s
+        .by_action
+        .iter()
+        .map(|(k, v)| {
+            if *k == crate::event::Action::Update && s.noise > 0 {
+                format!("{} {v} ({} {})", k.as_str(), s.noise, t(lang, "noise"))
+            } else {
+                format!("{} {v}", k.as_str())
+            }
+        })
+        .collect();
+    lines.push((t(lang, "by_action"), actions.join(" · ")));
+    if !s.apps.is_empty() {
+        let apps: Vec<String> = s.apps.iter().map(|a| one_line(a)).collect();
+        lines.push((
+            t(lang, "apps"),
+            format!("{} ({} {})", apps.join(", "), s.cycles, t(lang, "cycles")),
+        ));
+    }
+    lines.push((
+        t(lang, "selected"),
+        format!("{} {}", s.selected, t(lang, "events")),
+    ));
+    lines
+}
+
+fn category_color(c: Category) -> Color {
+    match c {
+        Category::Auth | Category::Permission => Color::Red,
+        Category::License | Category::Limit => Color::Magenta,
+        Category::Conflict | Category::InvalidData | Category::NotFound => Color::Yellow,
+        Category::TargetConfig => Color::Cyan,
+        Category::Throttling | Category::Transient | Category::Internal => Color::Blue,
+        Category::Scoping => Color::Green,
+        Category::Unclassified => Color::Grey,
+    }
+}
+
+pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
+    match r {
+        Retry::Automatic => t(lang, "retry_automatic"),
+        Retry::NextCycle => t(lang, "retry_next_cycle"),
+        Retry::Manual => t(lang, "retry_manual"),
+    }
+}
+
+fn new_table(style: &Style) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    match style.width {
+        Some(w) => {
+            table.set_width(w);
+        }
+        None => {
+            table.set_width(FIXED_WIDTH);
+        }
+    }
+    if style.color {
+        table.enforce_styling();
+    } else {
+        table.force_no_tty();
+    }
+    table
+}
+
+fn header(table: &mut Table, names: &[&str], style: &Style) {
+    table.set_header(names.iter().map(|n| {
+        let c = Cell::new(n);
+        if style.color {
+            c.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+}
+
+pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
+    let lang = style.lang;
+    let lines = summary_lines(&r.summary, lang);
+    let label_width = lines
+        .iter()
+        .map(|(l, _)| unicode_width(l))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in &lines {
+        for (i, v) in value.split('\n').enumerate() {
+            let l = if i == 0 { *label } else { "" };
+            let pad = label_width - unicode_width(l);
+            writeln!(w, "{l}{}  {v}", " ".repeat(pad))?;
+        }
+    }
+    writeln!(w)?;
+    if r.summary.selected == 0 {
+        writeln!(w, "{}", t(lang, "no_events"))?;
+        return Ok(());
+    }
+    match r.group_by {
+        GroupKey::None => events_table(w, r, &style),
+        GroupKey::Diagnosis => {
+            writeln!(w, "{}", t(lang, "groups_by_diagnosis"))?;
+            diagnosis_table(w, &r.groups, &style)?;
+            for (i, g) in r.groups.iter().enumerate() {
+                group_detail(w, i + 1, g, &style)?;
+            }
+            Ok(())
+        }
+        other => {
+            writeln!(
+                w,
+                "{} {}",
+                t(lang, "groups_by"),
+                super::json::group_by_name(other)
+            )?;
+            key_table(w, &r.groups, &style)
+        }
+    }
+}
+
+fn unicode_width(s: &str) -> usize {
+    // East Asian wide characters take two columns in a terminal.
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+fn category_cell(c: Option<Category>, style: &Style) -> Cell {
+    match c {
+        Some(c) => {
+            let cell = Cell::new(c.as_str());
+            if style.color {
+                cell.fg(category_color(c))
+            } else {
+                cell
+            }
+        }
+        None => Cell::new(""),
+    }
+}
+
+fn identities_text(g: &Group, lang: Lang) -> String {
+    let mut ids: Vec<String> = g
+        .identities
+        .iter()
+        .map(|i| shorten(&one_line(i), 32))
+        .collect();
+    if g.identity_count > g.identities.len() as u64 {
+        ids.push(format!(
+            "+{} {}",
+            g.identity_count - g.identities.len() as u64,
+            t(lang, "more")
+        ));
+    }
+    ids.join("\n")
+}
+
+fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            "#",
+            t(lang, "count"),
+            t(lang, "category"),
+            t(lang, "diagnosis"),
+            t(lang, "title"),
+            t(lang, "identities"),
+        ],
+        style,
+    );
+    for (i, g) in groups.iter().enumerate() {
+        let d = g.diagnosis.as_ref();
+        let mut diag = one_line(&g.key);
+        if let Some(code) = g.top_code()
+            && code != g.key
+        {
+            diag.push('\n');
+            diag.push_str(&shorten(&one_line(code), 60));
+        }
+        table.add_row(vec![
+            Cell::new(i + 1),
+            Cell::new(g.count),
+            category_cell(g.category(), style),
+            Cell::new(diag),
+            Cell::new(d.map(|d| one_line(&d.title)).unwrap_or_default()),
+            Cell::new(identities_text(g, lang)),
+        ]);
+    }
+    writeln!(w, "{table}")
+}
+
+fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let Some(d) = &g.diagnosis else {
+        return Ok(());
+    };
+    writeln!(w)?;
+    let unit = if g.count == 1 {
+        t(lang, "event")
+    } else {
+        t(lang, "events")
+    };
+    let heading = format!(
+        "[{n}] {} ({}) — {} {unit}",
+        one_line(&d.title),
+        d.id,
+        g.count
+    );
+    if style.color {
+        writeln!(w, "\u{1b}[1m{heading}\u{1b}[0m")?;
+    } else {
+        writeln!(w, "{heading}")?;
+    }
+    writeln!(w, "    {}", sanitize(&d.explanation))?;
+    if let Some(r) = d.retry {
+        let mut retry = format!("    {}: {}", t(lang, "retry"), retry_text(r, lang));
+        if let Some(m) = g.max_retry.filter(|m| *m > 0) {
+            retry.push_str(&format!(
+                "; {} {m} {}",
+                t(lang, "retried"),
+                t(lang, "times")
+            ));
+        }
+        if let Some(next) = g.next_retry {
+            retry.push_str(&format!(
+                "; {} {}",
+                t(lang, "next_retry"),
+                format_time(&next)
+            ));
+        }
+        writeln!(w, "{retry}")?;
+    }
+    writeln!(w, "    {}:", t(lang, "what_to_do"))?;
+    for (i, s) in d.steps.iter().enumerate() {
+        writeln!(w, "      {}. {}", i + 1, sanitize(s))?;
+    }
+    if !g.change_ids.is_empty() {
+        let ids: Vec<String> = g.change_ids.iter().map(|c| one_line(c)).collect();
+        writeln!(w, "    {}: {}", t(lang, "change_ids"), ids.join(", "))?;
+    }
+    for doc in &d.docs {
+        writeln!(w, "    {}: {}", t(lang, "docs"), doc)?;
+    }
+    Ok(())
+}
+
+fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            t(lang, "key"),
+            t(lang, "count"),
+            t(lang, "category"),
+            t(lang, "code"),
+            t(lang, "diagnosis"),
+            t(lang, "identities"),
+        ],
+        style,
+    );
+    for g in groups {
+        table.add_row(vec![
+            Cell::new(shorten(&one_line(&g.key), 60)),
+            Cell::new(g.count),
+            category_cell(g.category(), style),
+            Cell::new(g.top_code().map(one_line).unwrap_or_default()),
+            Cell::new(
+                g.diagnosis
+                    .as_ref()
+                    .map(|d| one_line(&d.title))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(identities_text(g, lang)),
+        ]);
+    }
+    writeln!(w, "{table}")
+}
+
+fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            t(lang, "time"),
+            t(lang, "status"),
+            t(lang, "action"),
+            t(lang, "app"),
+            t(lang, "identity"),
+            t(lang, "code"),
+            t(lang, "diagnosis"),
+        ],
+        style,
+    );
+    for rec in &r.records {
+        let e = &rec.event;
+        table.add_row(vec![
+            Cell::new(e.time.as_ref().map(format_time).unwrap_or_default()),
+            Cell::new(e.status().as_str()),
+            Cell::new(e.action().as_str()),
+            Cell::new(e.app().map(one_line).unwrap_or_default()),
+            Cell::new(
+                e.identity()
+                    .map(|i| shorten(&one_line(i), 40))
+                    .unwrap_or_default(),
+            ),
+            Cell::new(e.error.code.as_deref().map(one_line).unwrap_or_default()),
+            Cell::new(
+                rec.diagnosis
+                    .as_ref()
+                    .map(|d| d.id.clone())
+                    .unwrap_or_default(),
+            ),
+        ]);
+    }
+    writeln!(w, "{table}")
+}

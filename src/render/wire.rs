@@ -1,0 +1,126 @@
+//! The JSON wire types of the output contract, on their own so that an internal change
+//! cannot change the output by accident. Key order is the declaration order; missing
+//! values are `null`, never omitted.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::classify::Diagnosis;
+use crate::event::Event;
+use crate::reason::Facts;
+use crate::report::Record;
+use crate::time::format_time;
+
+#[derive(Serialize)]
+pub struct WireDiagnosis<'a> {
+    pub id: &'a str,
+    pub system: Option<&'static str>,
+    pub category: &'static str,
+    pub title: &'a str,
+    pub retry: Option<&'static str>,
+    pub matched_by: Option<&'static str>,
+    pub steps: &'a [String],
+}
+
+impl<'a> WireDiagnosis<'a> {
+    pub fn new(d: &'a Diagnosis) -> Self {
+        WireDiagnosis {
+            id: &d.id,
+            system: d.system.map(|s| s.as_str()),
+            category: d.category.as_str(),
+            title: &d.title,
+            retry: d.retry.map(|r| r.as_str()),
+            matched_by: d.matched_by.map(|m| m.as_str()),
+            steps: &d.steps,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct WireFacts<'a> {
+    pub http_status: Option<u16>,
+    pub retry_count: Option<u32>,
+    pub next_retry: Option<String>,
+    pub target_error_code: Option<&'a str>,
+    pub request_id: Option<&'a str>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> WireFacts<'a> {
+    pub fn new(f: &'a Facts) -> Self {
+        WireFacts {
+            http_status: f.http_status,
+            retry_count: f.retry_count,
+            next_retry: f.next_retry.as_ref().map(format_time),
+            target_error_code: f.target_error_code.as_deref(),
+            request_id: f.request_id.as_deref(),
+            extra: f
+                .extra
+                .iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "http_status"
+                            | "retry_count"
+                            | "next_retry"
+                            | "target_error_code"
+                            | "request_id"
+                    )
+                })
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        }
+    }
+}
+
+/// One event in the NDJSON shape.
+#[derive(Serialize)]
+pub struct WireEvent<'a> {
+    pub change_id: Option<&'a str>,
+    pub time: Option<String>,
+    pub action: Option<&'static str>,
+    pub status: Option<&'static str>,
+    pub app: Option<&'a str>,
+    pub job_id: Option<&'a str>,
+    pub cycle_id: Option<&'a str>,
+    pub identity: Option<&'a str>,
+    pub source_system: Option<&'a str>,
+    pub target_system: Option<&'a str>,
+    pub error_code: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub failed_step: Option<&'a str>,
+    pub diagnosis: Option<WireDiagnosis<'a>>,
+    pub facts: WireFacts<'a>,
+}
+
+impl<'a> WireEvent<'a> {
+    pub fn new(r: &'a Record) -> Self {
+        let e: &'a Event = &r.event;
+        WireEvent {
+            change_id: e.change_id.as_deref(),
+            time: e.time.as_ref().map(format_time),
+            action: e.action.map(|a| a.as_str()),
+            status: e.status.map(|s| s.as_str()),
+            app: e.app(),
+            job_id: e.job_id.as_deref(),
+            cycle_id: e.cycle_id.as_deref(),
+            identity: e.identity(),
+            source_system: e.source_system.name.as_deref(),
+            target_system: e.target_system.name.as_deref(),
+            error_code: e.error.code.as_deref(),
+            reason: e.error.reason.as_deref(),
+            failed_step: e.failed_step().and_then(|s| s.name.as_deref()),
+            diagnosis: r.diagnosis.as_ref().map(WireDiagnosis::new),
+            facts: WireFacts::new(&r.facts),
+        }
+    }
+}
+
+/// Writes one NDJSON line.
+pub fn write_ndjson(w: &mut dyn Write, r: &Record) -> io::Result<()> {
+    serde_json::to_writer(&mut *w, &WireEvent::new(r)).map_err(io::Error::from)?;
+    w.write_all(b"\n")
+}
