@@ -144,7 +144,7 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when events of this status (or worse) are found
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Treat any record that cannot be read as an error (exit status 2)
+    /// Also treat events kept with unreadable fields as an error (exit status 2)
     #[arg(long)]
     pub strict: bool,
     /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)

@@ -266,6 +266,11 @@ pub fn run(
                 None => p.message.clone(),
             });
             exit = Exit::Error;
+        } else if current.events == 0 && current.rejected > 0 {
+            let msg = "no provisioning events found in it";
+            warn(err, format!("{}: {msg}", current.label));
+            current.error = Some(msg.to_owned());
+            exit = Exit::Error;
         }
         an.summary.inputs.push(current);
     }
@@ -283,7 +288,9 @@ pub fn run(
             ),
         );
     }
-    if rejected > 0 && an.cfg.strict {
+    // A record that could not be read is bad input (exit 2) even though every other event
+    // was still read; with --strict, so is an event kept with unreadable fields.
+    if rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
         exit = Exit::Error;
     }
     if an.summary.damaged > 0 {

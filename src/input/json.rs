@@ -120,7 +120,19 @@ pub fn read_json<R: Read>(
             Err(e) if top_level && src.line_delimited() => {
                 // One broken NDJSON line: report it and go on with the next line.
                 record += 1;
-                sink.rejected(record, e.pos, e.message);
+                let start = src.position_of(0);
+                let why = format!(
+                    "this line is not a JSON object: {} at line {}, column {}",
+                    e.message, e.pos.line, e.pos.column
+                );
+                sink.rejected(
+                    record,
+                    Position {
+                        line: start.line,
+                        column: 0,
+                    },
+                    why,
+                );
                 if !src.skip_line() {
                     return Ok(());
                 }

@@ -46,10 +46,15 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// At a line and column; column 0 means the whole line.
     pub fn at(file: &str, pos: &Position, message: impl Into<String>) -> Problem {
         Problem {
             file: file.to_owned(),
-            position: Some(format!("line {}, column {}", pos.line, pos.column)),
+            position: Some(if pos.column == 0 {
+                format!("line {}", pos.line)
+            } else {
+                format!("line {}, column {}", pos.line, pos.column)
+            }),
             message: message.into(),
         }
     }

@@ -1,0 +1,211 @@
+//! Bad input: one clear line naming the file and position, exit status 2, and nothing
+//! else lost.
+
+use crate::util::*;
+
+/// Runs analyze on one file with these bytes; returns the run.
+fn analyze_bytes(name: &str, bytes: &[u8]) -> (Run, String) {
+    let (dir, path) = temp_file(name, bytes);
+    let r = run(&["analyze", &path, "--format", "ndjson"]);
+    drop(dir);
+    (r, path)
+}
+
+#[track_caller]
+fn one_line_error(r: &Run, path: &str, contains: &str) {
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| l.contains(path)).collect();
+    assert!(!lines.is_empty(), "no line names {path}:\n{}", r.stderr);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("provlog: ") && l.contains(contains)),
+        "want {contains:?} in:\n{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(!r.stderr.contains("RUST_BACKTRACE"), "{}", r.stderr);
+}
+
+#[test]
+fn empty_and_blank_files() {
+    for bytes in [&b""[..], b"   \n\r\n\t "] {
+        let (r, path) = analyze_bytes("empty.json", bytes);
+        assert_eq!(r.code, 2);
+        one_line_error(&r, &path, "the file is empty");
+    }
+}
+
+#[test]
+fn truncated_json_names_line_and_column() {
+    let text = String::from_utf8(read_fixture("portal-export.json")).expect("utf-8");
+    let cut = &text[..text.len() / 2];
+    let (r, path) = analyze_bytes("cut.json", cut.as_bytes());
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "line 1, column ");
+    one_line_error(&r, &path, "truncated");
+    // Events before the cut were still read and reported.
+    assert!(!r.ndjson().is_empty());
+}
+
+#[test]
+fn syntax_error_inside_the_array() {
+    let (r, path) = analyze_bytes("bad.json", b"[\n{\"changeId\":\"a\",\"provisioningStatusInfo\":{\"status\":\"failure\"}},\n{\"changeId\": oops}\n]");
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "line 3, column 14: expected value");
+    assert_eq!(
+        r.ndjson().len(),
+        1,
+        "the good event before the error is kept"
+    );
+}
+
+#[test]
+fn not_json_and_not_csv() {
+    let (r, path) = analyze_bytes(
+        "notes.txt",
+        b"hello world, this is not an export\nsecond line\n",
+    );
+    assert_eq!(r.code, 2);
+    one_line_error(
+        &r,
+        &path,
+        "no change-id column found; the headers are: hello world",
+    );
+}
+
+#[test]
+fn objects_and_values_that_are_not_events() {
+    for (bytes, what) in [
+        (&b"{\"foo\": 1}"[..], "no provisioning events"),
+        (b"[1, 2, 3]", "no provisioning events"),
+        (b"[[\"a\"], null]", "no provisioning events"),
+        // A bare string is not JSON an export would hold; read as CSV it has no columns.
+        (b"\"just a string\"", "no change-id column found"),
+    ] {
+        let (r, path) = analyze_bytes("odd.json", bytes);
+        assert_eq!(r.code, 2, "{}", String::from_utf8_lossy(bytes));
+        one_line_error(&r, &path, what);
+    }
+}
+
+#[test]
+fn a_bad_ndjson_line_is_skipped_and_reported() {
+    let text = String::from_utf8(read_fixture("diagnostic.ndjson")).expect("utf-8");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(5, "{\"broken\": ");
+    let joined = lines.join("\n");
+    let (dir, path) = temp_file("diag.ndjson", joined.as_bytes());
+    let r = run(&["analyze", &path, "--status", "all", "--format", "ndjson"]);
+    drop(dir);
+    assert_eq!(r.code, 2);
+    one_line_error(
+        &r,
+        &path,
+        "line 6: this line is not a JSON object: expected `,` or `}` at line 8, column 1",
+    );
+    assert_eq!(r.ndjson().len(), 300, "every other event was read");
+}
+
+#[test]
+fn ragged_csv_rows_are_reported_and_the_rest_read() {
+    let text = String::from_utf8(read_fixture("log-analytics.csv")).expect("utf-8");
+    let mut rows: Vec<&str> = text.split("\r\n").collect();
+    rows.insert(3, "only,three,fields");
+    let joined = rows.join("\r\n");
+    let (dir, path) = temp_file("la.csv", joined.as_bytes());
+    let r = run(&["analyze", &path, "--status", "all", "--format", "ndjson"]);
+    drop(dir);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "the row has 3 fields but the header has 28");
+    assert_eq!(r.ndjson().len(), 300);
+}
+
+#[test]
+fn invalid_utf8_names_the_position() {
+    let mut bytes = b"[{\"changeId\":\"x\",\"provisioningStatusInfo\":{\"status\":\"failure\",\"errorInformation\":{\"reason\":\"bad ".to_vec();
+    bytes.extend([0xFF, 0xFE, b'"']);
+    bytes.extend(b"}}}]");
+    let (r, path) = analyze_bytes("utf8.json", &bytes);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "line 1, column ");
+}
+
+#[test]
+fn missing_path_and_folder_without_exports() {
+    let r = run(&["analyze", "/nonexistent/export.json"]);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, "/nonexistent/export.json", "no such file or folder");
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().display().to_string();
+    let r = run(&["analyze", &p]);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &p, "holds no export files");
+}
+
+#[test]
+fn good_files_beside_a_bad_one_are_still_analysed() {
+    let (dir, bad) = temp_file("bad.json", b"[{\"changeId\": ");
+    let good = fixture("portal-export.json");
+    let r = run(&["analyze", &bad, &good, "--format", "json"]);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &bad, "truncated");
+    let doc = r.json();
+    let inputs = doc["summary"]["inputs"].as_array().expect("inputs");
+    assert_eq!(inputs.len(), 2);
+    assert!(
+        inputs[0]["error"].is_string(),
+        "the summary says which file failed"
+    );
+    assert_eq!(inputs[1]["events"], 300);
+    assert!(inputs[1]["error"].is_null());
+    drop(dir);
+}
+
+#[test]
+fn wrongly_typed_fields_are_kept_as_null_and_counted() {
+    let doc = br#"[{"changeId":"11111111-2222-3333-4444-555555555555","activityDateTime":12,"jobId":{"x":1},
+ "provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"Timeout","reason":["no"]}},
+ "servicePrincipal":"not an object at all"}]"#;
+    let (dir, path) = temp_file("typed.json", doc);
+    let r = run(&["analyze", &path, "--format", "ndjson"]).ok();
+    let rows = r.ndjson();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0]["job_id"].is_null());
+    assert!(rows[0]["reason"].is_null());
+    assert_eq!(rows[0]["error_code"], "Timeout");
+    assert!(
+        r.stderr.contains("1 events had fields of the wrong type"),
+        "{}",
+        r.stderr
+    );
+    let strict = run(&["analyze", &path, "--format", "ndjson", "--strict"]);
+    assert_eq!(strict.code, 2);
+    drop(dir);
+}
+
+#[test]
+fn utf16_without_bom_is_refused_clearly() {
+    let bytes: Vec<u8> = "[{\"changeId\":\"a\"}]"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let (r, path) = analyze_bytes("u16.json", &bytes);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "UTF-16");
+}
+
+#[test]
+fn csv_without_change_id_lists_the_headers() {
+    let (r, path) = analyze_bytes("x.csv", b"Date,Status,Who\n2026-01-01,Failure,me\n");
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "the headers are: Date, Status, Who");
+}
+
+#[test]
+fn deep_nesting_does_not_crash() {
+    let mut bytes = vec![b'['; 100_000];
+    bytes.extend(vec![b']'; 100_000]);
+    let (r, path) = analyze_bytes("deep.json", &bytes);
+    assert_eq!(r.code, 2);
+    one_line_error(&r, &path, "recursion limit");
+}
