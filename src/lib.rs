@@ -47,19 +47,18 @@ pub fn run(args: Vec<OsString>) -> u8 {
         Ok(exit) => exit.code(),
         Err(e) if is_broken_pipe(&e) => Exit::Ok.code(),
         Err(e) => {
-            let _ = writeln!(err, "provlog: {}", one_line_error(&e));
+            let line = format!("provlog: {}\n", one_line_error(&e));
+            let _ = err.write_all(line.as_bytes());
             Exit::Error.code()
         }
     }
 }
 
 /// `{:#}` joins the chain with ": "; newlines inside any part are flattened so that the
-/// error stays on one line.
+/// error stays on one line, and control characters (a file name, a catalog value) are
+/// shown visibly.
 fn one_line_error(e: &anyhow::Error) -> String {
-    format!("{e:#}")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    render::one_line(&format!("{e:#}"))
 }
 
 fn lang_of(arg: Option<LangArg>) -> Lang {
@@ -115,7 +114,11 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             let mut cfg = config::AnalyzeConfig::from_args(&args, chrono::Utc::now())?;
             let mut inputs = Vec::new();
             let mut problems = Vec::new();
-            for item in input::expand(&args.files) {
+            let (expanded, notes) = input::expand_noting(&args.files);
+            for note in notes {
+                cmd::analyze::warn(err, note);
+            }
+            for item in expanded {
                 match item {
                     Ok(i) => inputs.push(i),
                     Err(p) => problems.push(p),

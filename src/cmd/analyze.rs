@@ -178,10 +178,13 @@ impl EventSink for LatestCycle {
     fn rejected(&mut self, _: Problem) {}
 }
 
-/// Prints a warning line on stderr.
+/// Prints a warning line on stderr. Messages quote file names, headers and values from the
+/// input, so they are flattened to one line with control characters made visible; the
+/// line goes out in one write, so that nothing can cut it in half (an interrupt).
 pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
+    let line = format!("provlog: {}\n", crate::render::one_line(&msg.to_string()));
     // A closed stderr leaves nothing to tell.
-    let _ = writeln!(err, "provlog: {msg}");
+    let _ = err.write_all(line.as_bytes());
 }
 
 pub fn run(

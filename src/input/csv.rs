@@ -6,7 +6,7 @@
 //! of the file is still read.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use super::fields::{self, EventColumn, PartyKey, PartySlot, PropertyColumn, StepColumn, TopKey};
@@ -48,7 +48,7 @@ pub fn classify_headers(headers: &[String]) -> Result<CsvKind, String> {
     if !has_change {
         return Err(format!(
             "no change-id column found; the headers are: {}",
-            headers.join(", ")
+            headers_text(headers)
         ));
     }
     if prop_only {
@@ -58,6 +58,30 @@ pub fn classify_headers(headers: &[String]) -> Result<CsvKind, String> {
     } else {
         Ok(CsvKind::Events)
     }
+}
+
+/// The headers for a message: a file that is not a CSV export can have a "header" of any
+/// size, so the list is capped and each name shortened.
+pub fn headers_text(headers: &[String]) -> String {
+    const MAX_HEADERS: usize = 40;
+    const MAX_CHARS: usize = 60;
+    let mut names: Vec<String> = headers
+        .iter()
+        .take(MAX_HEADERS)
+        .map(|h| {
+            if h.chars().count() > MAX_CHARS {
+                let mut s: String = h.chars().take(MAX_CHARS - 1).collect();
+                s.push('…');
+                s
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    if headers.len() > MAX_HEADERS {
+        names.push(format!("… ({} more)", headers.len() - MAX_HEADERS));
+    }
+    names.join(", ")
 }
 
 pub fn reader<R: Read>(r: R) -> csv::Reader<R> {
@@ -127,12 +151,20 @@ fn for_each_row<R: Read>(
             continue;
         }
         let row: Row<'_> = if rec.len() != width {
+            // A quote left open swallows the rest of the file into one field: say so, as
+            // the field count alone would not explain it.
+            let open_quote = rec.iter().any(|f| f.contains(&b'\n'));
             Err(Problem::at_line(
                 label,
                 line,
                 format!(
-                    "the row has {} fields but the header has {width}",
-                    rec.len()
+                    "the row has {} fields but the header has {width}{}",
+                    rec.len(),
+                    if open_quote {
+                        " (a quoted field runs over several lines: is a quote left open?)"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         } else {
@@ -252,27 +284,71 @@ pub struct PortalSet<R> {
     pub properties: Option<(csv::Reader<R>, Vec<String>, String)>,
 }
 
+/// Rows of a steps or properties file whose change id no event has: counted, and the
+/// first one's line kept, for one note.
+#[derive(Default)]
+struct Orphans {
+    count: u64,
+    first_line: u64,
+}
+
+impl Orphans {
+    fn see(&mut self, line: u64) {
+        if self.count == 0 {
+            self.first_line = line;
+        }
+        self.count += 1;
+    }
+
+    fn note(&self, label: &str, what: &str, events: &str) -> Option<String> {
+        (self.count > 0).then(|| {
+            format!(
+                "{label}: line {}: {} {what} rows name a change id that no event in {events} has; they are not joined to any event",
+                self.first_line, self.count
+            )
+        })
+    }
+}
+
+/// A change id reduced to 8 bytes: every event's id is remembered to tell orphan step rows
+/// from those of events that were merely not selected, without holding every id's text.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// Returns notes on what could not be joined (rows naming unknown change ids, change ids
+/// shared by several events).
 pub fn read_portal_set<R: Read>(
     set: PortalSet<R>,
     sink: &mut dyn EventSink,
-) -> Result<u64, Problem> {
+) -> Result<Vec<String>, Problem> {
     let (mut rdr, headers, label) = set.events;
     let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
     let mut pending: Vec<(Event, super::normalize::Damage)> = Vec::new();
     let mut by_change: HashMap<String, Vec<usize>> = HashMap::new();
     // Successful updates, to tell later whether only `accountDisabled` was touched.
     let mut updates: HashMap<String, (bool, bool)> = HashMap::new();
-    let mut n = 0;
+    let mut all_ids: HashSet<u64> = HashSet::new();
+    let mut shared = Orphans::default();
+    let mut notes = Vec::new();
+    let events_label = label.clone();
     for_each_row(&mut rdr, &label, headers.len(), |row| {
-        let row = match row {
-            Ok((row, _)) => row,
+        let (row, line) = match row {
+            Ok(r) => r,
             Err(p) => {
                 sink.rejected(p);
                 return !sink.stop();
             }
         };
-        n += 1;
         let raw = raw_from_row(&columns, row);
+        if let Some(id) = raw.change_id()
+            && !all_ids.insert(id_hash(id.trim()))
+        {
+            shared.see(line);
+        }
         if raw.action() == Some(crate::event::Action::Update)
             && raw.status() == Some(Status::Success)
             && let Some(id) = raw.change_id()
@@ -288,6 +364,12 @@ pub fn read_portal_set<R: Read>(
         }
         !sink.stop()
     })?;
+    if shared.count > 0 {
+        notes.push(format!(
+            "{label}: line {}: {} events have a change id that an earlier row already has; both are kept, and steps and properties are joined to each",
+            shared.first_line, shared.count
+        ));
+    }
 
     if let Some((mut rdr, headers, label)) = set.properties {
         let cols: Vec<_> = headers.iter().map(|h| fields::property_column(h)).collect();
@@ -299,15 +381,19 @@ pub fn read_portal_set<R: Read>(
             find(PropertyColumn::New),
         );
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
+            let mut orphans = Orphans::default();
             for_each_row(&mut rdr, &label, headers.len(), |row| {
-                let row = match row {
-                    Ok((row, _)) => row,
+                let (row, line) = match row {
+                    Ok(r) => r,
                     Err(p) => {
                         sink.rejected(p);
                         return true;
                     }
                 };
                 let id = row[id_i].trim();
+                if !all_ids.contains(&id_hash(id)) {
+                    orphans.see(line);
+                }
                 let name = row[name_i].trim();
                 if let Some(flags) = updates.get_mut(id) {
                     if name.eq_ignore_ascii_case("accountDisabled") {
@@ -333,12 +419,14 @@ pub fn read_portal_set<R: Read>(
                 }
                 true
             })?;
+            notes.extend(orphans.note(&label, "ModifiedProperties", &events_label));
         } else {
-            sink.rejected(Problem::whole(
+            sink.rejected(Problem::at_line(
                 &label,
+                1,
                 format!(
                     "no change-id or property-name column; the headers are: {}",
-                    headers.join(", ")
+                    headers_text(&headers)
                 ),
             ));
         }
@@ -363,6 +451,7 @@ pub fn read_portal_set<R: Read>(
         );
         let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
         if let Some(id_i) = id_i {
+            let mut orphans = Orphans::default();
             for_each_row(&mut rdr, &label, headers.len(), |row| {
                 let (row, line) = match row {
                     Ok(r) => r,
@@ -371,7 +460,11 @@ pub fn read_portal_set<R: Read>(
                         return true;
                     }
                 };
-                let Some(idx) = by_change.get(row[id_i].trim()) else {
+                let id = row[id_i].trim();
+                if !all_ids.contains(&id_hash(id)) {
+                    orphans.see(line);
+                }
+                let Some(idx) = by_change.get(id) else {
                     return true;
                 };
                 let cell = |i: Option<usize>| {
@@ -401,12 +494,14 @@ pub fn read_portal_set<R: Read>(
                 }
                 true
             })?;
+            notes.extend(orphans.note(&label, "ProvisioningSteps", &events_label));
         } else {
-            sink.rejected(Problem::whole(
+            sink.rejected(Problem::at_line(
                 &label,
+                1,
                 format!(
                     "no change-id column; the headers are: {}",
-                    headers.join(", ")
+                    headers_text(&headers)
                 ),
             ));
         }
@@ -425,5 +520,5 @@ pub fn read_portal_set<R: Read>(
         }
         sink.selected(ev, damage);
     }
-    Ok(n)
+    Ok(notes)
 }

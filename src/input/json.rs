@@ -8,7 +8,7 @@
 
 use std::io::Read;
 
-use super::raw::{Item, Items, RawEvent};
+use super::raw::{Item, ItemSeed, Items, RawEvent};
 use super::source::Chunks;
 
 /// Where a problem is, for the one-line error.
@@ -199,14 +199,42 @@ fn parse_one<R: Read>(
             }
             Some(Err(e)) if e.is_eof() && !src.at_eof() => {
                 // The value runs past the end of the buffer: read more and parse it again.
-                if !src.refill().map_err(|e| src.io_error(e))? {
-                    return Err(syntax(src, &e, true));
-                }
+                // At least double what is held, so that a huge value arriving in small reads
+                // (a pipe gives 64 KiB at a time) is parsed a few times, not once per read.
+                let held = src.data().len();
+                src.fill_at_least(held.saturating_mul(2).max(held + 1))
+                    .map_err(|e| src.io_error(e))?;
             }
-            Some(Err(e)) => return Err(syntax(src, &e, e.is_eof())),
+            Some(Err(e)) => {
+                salvage(src, sink, record);
+                return Err(syntax(src, &e, e.is_eof()));
+            }
             None => return Ok(()),
         }
     }
+}
+
+/// A value that cannot be completed (cut by the end of the file, or broken further on) may
+/// still hold whole events: a Graph page cut after its 900th event. They are delivered
+/// before the error is reported, so that the error costs only what it must. An event that
+/// is itself cut is not delivered: its fields are not all known.
+fn salvage<R: Read>(src: &Chunks<R>, sink: &mut dyn JsonSink, record: &mut u64) {
+    let data = src.data();
+    let mut items = Items::default();
+    let mut de = serde_json::Deserializer::from_slice(data);
+    // The error is the one already being reported.
+    let _ = serde::de::DeserializeSeed::deserialize(ItemSeed { sink: &mut items }, &mut de);
+    items.for_each(|item| {
+        *record += 1;
+        match item {
+            Item::Event(ev) => sink.event(ev, *record),
+            Item::NotAnEvent(what) => sink.rejected(
+                *record,
+                src.position_of(0),
+                format!("found {what}, not a provisioning event"),
+            ),
+        }
+    });
 }
 
 fn syntax<R: Read>(src: &Chunks<R>, e: &serde_json::Error, eof: bool) -> JsonError {
