@@ -7,7 +7,7 @@
 
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE};
+use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
 
 use super::json::{JsonError, Position};
 
@@ -54,6 +54,7 @@ pub fn decoded<R: Read + Send + 'static>(mut r: R) -> io::Result<(Box<dyn Read +
                 in_start: 0,
                 in_end: 0,
                 eof: false,
+                finished: false,
             };
             return Ok((Box::new(reader), which));
         }
@@ -81,6 +82,9 @@ struct Utf16Reader<R> {
     in_start: usize,
     in_end: usize,
     eof: bool,
+    /// The decoder has been given its last input; using it again would panic, and a
+    /// reader may be asked for more after it said "end" once (the csv crate does).
+    finished: bool,
 }
 
 impl<R: Read> Read for Utf16Reader<R> {
@@ -100,6 +104,9 @@ impl<R: Read> Read for Utf16Reader<R> {
             }
             return Ok(k);
         }
+        if self.finished {
+            return Ok(0);
+        }
         loop {
             if self.in_start == self.in_end && !self.eof {
                 let n = self.inner.read(&mut self.inbuf)?;
@@ -108,10 +115,13 @@ impl<R: Read> Read for Utf16Reader<R> {
                 self.eof = n == 0;
             }
             let last = self.eof && self.in_start == self.in_end;
-            let (_, read, written, _) =
+            let (result, read, written, _) =
                 self.decoder
                     .decode_to_utf8(&self.inbuf[self.in_start..self.in_end], out, last);
             self.in_start += read;
+            if last && result == CoderResult::InputEmpty {
+                self.finished = true;
+            }
             if written > 0 || last {
                 return Ok(written);
             }
@@ -316,6 +326,20 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend("{}".encode_utf16().flat_map(|u| u.to_be_bytes()));
         assert_eq!(decode_all(be), ("{}".into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn utf16_reader_can_be_asked_again_after_its_end() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("a,b\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let (mut r, _) = decoded(io::Cursor::new(le)).expect("decodes");
+        let mut text = String::new();
+        r.read_to_string(&mut text).expect("reads");
+        assert_eq!(text, "a,b\n");
+        let mut buf = [0u8; 64];
+        for _ in 0..3 {
+            assert_eq!(r.read(&mut buf).expect("end, again"), 0);
+        }
     }
 
     #[test]

@@ -1,0 +1,54 @@
+//! Regression tests for what fuzzing (`fuzz/run.sh`) found: each test is the smallest
+//! realistic input that showed the bug, run through the real binary.
+
+use crate::util::*;
+
+fn utf16le_with_bom(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(
+        text.trim_start_matches('\u{feff}')
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    bytes
+}
+
+/// Found by `json_reader`: a UTF-16 file with an odd number of bytes (a PowerShell export
+/// cut short) panicked in encoding_rs ("Must not use a decoder that has finished"): the
+/// decoder's last call produced a replacement character for the dangling byte, and the
+/// reader asked it for more afterwards.
+#[test]
+fn utf16_file_cut_at_an_odd_byte_does_not_panic() {
+    for (name, fixture_name, events_at_least) in [
+        ("cut.json", "portal-export.json", 1),
+        ("cut.csv", "log-analytics.csv", 1),
+    ] {
+        let text = String::from_utf8(read_fixture(fixture_name)).expect("utf-8");
+        let mut bytes = utf16le_with_bom(&text);
+        let odd = bytes.len() / 2 | 1;
+        bytes.truncate(odd);
+        let (dir, path) = temp_file(name, &bytes);
+        let r = run(&["analyze", &path, "--status", "all", "--format", "json"]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        let doc = r.json();
+        assert!(
+            doc["summary"]["events_kept"].as_u64().unwrap_or(0) >= events_at_least,
+            "{name}: the events before the cut are read: {}",
+            doc["summary"]
+        );
+        drop(dir);
+    }
+}
+
+/// The same file, whole: every event is read.
+#[test]
+fn utf16_csv_with_bom_is_read_to_the_end() {
+    let text = String::from_utf8(read_fixture("log-analytics.csv")).expect("utf-8");
+    let (dir, path) = temp_file("la-utf16.csv", &utf16le_with_bom(&text));
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]).ok();
+    let doc = r.json();
+    assert_eq!(doc["summary"]["events_kept"], 300, "{}", r.stderr);
+    assert_eq!(doc["summary"]["records_rejected"], 0);
+    drop(dir);
+}
