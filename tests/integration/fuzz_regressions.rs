@@ -25,7 +25,7 @@ fn utf16_file_cut_at_an_odd_byte_does_not_panic() {
     ] {
         let text = String::from_utf8(read_fixture(fixture_name)).expect("utf-8");
         let mut bytes = utf16le_with_bom(&text);
-        let odd = bytes.len() / 2 | 1;
+        let odd = (bytes.len() / 2) | 1;
         bytes.truncate(odd);
         let (dir, path) = temp_file(name, &bytes);
         let r = run(&["analyze", &path, "--status", "all", "--format", "json"]);
