@@ -24,8 +24,32 @@ pub enum Encoding {
     Utf16Be,
 }
 
-/// Looks at the first bytes for a byte-order mark and returns a reader of UTF-8.
-pub fn decoded<R: Read + Send + 'static>(mut r: R) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
+/// Looks at the first bytes for a byte-order mark and returns a reader of UTF-8, with any
+/// further byte-order marks at the start removed too.
+pub fn decoded<R: Read + Send + 'static>(r: R) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
+    let (r, enc) = decoded_once(r)?;
+    Ok((without_leading_boms(r)?, enc))
+}
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// A file converted twice (UTF-8 with a BOM, then to UTF-16 by a tool that keeps U+FEFF)
+/// starts with a second mark after the first. Left in, it hides the first `[` from shape
+/// detection, and the csv crate, which strips one mark only when its first buffer holds
+/// more than the mark, reads a first buffer of exactly the mark as an empty file.
+fn without_leading_boms(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut head = Vec::with_capacity(64);
+    (&mut r).take(64).read_to_end(&mut head)?;
+    let mut start = 0;
+    while head[start..].starts_with(UTF8_BOM) {
+        start += UTF8_BOM.len();
+    }
+    Ok(Box::new(io::Cursor::new(head.split_off(start)).chain(r)))
+}
+
+fn decoded_once<R: Read + Send + 'static>(
+    mut r: R,
+) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
     let mut head = [0u8; 4];
     let mut n = 0;
     while n < head.len() {
@@ -326,6 +350,17 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend("{}".encode_utf16().flat_map(|u| u.to_be_bytes()));
         assert_eq!(decode_all(be), ("{}".into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_removed_too() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("\u{feff}a,b".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode_all(le), ("a,b".into(), Encoding::Utf16Le));
+        assert_eq!(
+            decode_all(b"\xEF\xBB\xBF\xEF\xBB\xBF[1]".to_vec()),
+            ("[1]".into(), Encoding::Utf8Bom)
+        );
     }
 
     #[test]

@@ -52,3 +52,28 @@ fn utf16_csv_with_bom_is_read_to_the_end() {
     assert_eq!(doc["summary"]["records_rejected"], 0);
     drop(dir);
 }
+
+/// Found while writing the test above: a file with two byte-order marks (UTF-8 with a BOM
+/// converted to UTF-16 by a tool that keeps U+FEFF) was read as an empty file, because the
+/// csv crate reads a first buffer holding exactly a byte-order mark as the end of input.
+#[test]
+fn a_second_byte_order_mark_is_not_the_end_of_the_file() {
+    for name in ["log-analytics.csv", "portal-export.json"] {
+        let text = String::from_utf8(read_fixture(name)).expect("utf-8");
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(
+            format!("\u{feff}{}", text.trim_start_matches('\u{feff}'))
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        );
+        let (dir, path) = temp_file(name, &bytes);
+        let r = run(&["analyze", &path, "--status", "all", "--format", "json"]).ok();
+        assert_eq!(
+            r.json()["summary"]["events_kept"],
+            300,
+            "{name}: {}",
+            r.stderr
+        );
+        drop(dir);
+    }
+}
