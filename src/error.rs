@@ -9,6 +9,8 @@ pub enum Exit {
     Ok,
     FailOn,
     Error,
+    /// Ctrl-C: the run stopped early and reports nothing.
+    Interrupted,
 }
 
 impl Exit {
@@ -17,6 +19,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::FailOn => 1,
             Exit::Error => 2,
+            Exit::Interrupted => crate::interrupt::EXIT_CODE,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod event;
 pub mod i18n;
 pub mod input;
+pub mod interrupt;
 pub mod reason;
 pub mod render;
 pub mod report;
@@ -31,6 +32,7 @@ use crate::render::Style;
 
 /// Runs provlog with these arguments and returns the exit status.
 pub fn run(args: Vec<OsString>) -> u8 {
+    interrupt::install();
     let args = cli::with_default_command(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,

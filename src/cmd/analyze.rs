@@ -153,7 +153,7 @@ impl EventSink for Analyzer<'_, '_> {
     }
 
     fn stop(&self) -> bool {
-        self.write_error.is_some()
+        self.write_error.is_some() || crate::interrupt::requested()
     }
 }
 
@@ -176,6 +176,9 @@ impl EventSink for LatestCycle {
     fn selected(&mut self, _: Event, _: Damage) {}
     fn noise(&mut self, _: u64) {}
     fn rejected(&mut self, _: Problem) {}
+    fn stop(&self) -> bool {
+        crate::interrupt::requested()
+    }
 }
 
 /// Prints a warning line on stderr. Messages quote file names, headers and values from the
@@ -201,6 +204,9 @@ pub fn run(
         }
         let mut finder = LatestCycle { best: None };
         for i in inputs {
+            if crate::interrupt::requested() {
+                return Ok(Exit::Interrupted);
+            }
             input::read(i, &mut finder);
         }
         cfg.filters.cycle = Some(CycleFilter::Id(
@@ -250,11 +256,14 @@ pub fn run(
         exit = Exit::Error;
     }
     for i in inputs {
-        if an.write_error.is_some() {
+        if an.write_error.is_some() || crate::interrupt::requested() {
             break;
         }
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
+        if crate::interrupt::requested() {
+            break;
+        }
         let mut current = std::mem::take(&mut an.current);
         current.label = outcome.label.clone();
         current.format = outcome.format;
@@ -276,6 +285,15 @@ pub fn run(
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
+    }
+    if crate::interrupt::requested() {
+        // What was streamed so far ends with a whole line; no report, no warnings.
+        match std::mem::replace(&mut an.stream, Stream::None) {
+            Stream::Csv(c) => c.finish()?,
+            Stream::Ndjson(w) => w.flush()?,
+            Stream::None => {}
+        }
+        return Ok(Exit::Interrupted);
     }
     let problems = std::mem::take(&mut an.problems);
     for p in &problems {

@@ -387,7 +387,7 @@ pub fn read_portal_set<R: Read>(
                     Ok(r) => r,
                     Err(p) => {
                         sink.rejected(p);
-                        return true;
+                        return !sink.stop();
                     }
                 };
                 let id = row[id_i].trim();
@@ -403,7 +403,7 @@ pub fn read_portal_set<R: Read>(
                     }
                 }
                 let Some(idx) = by_change.get(id) else {
-                    return true;
+                    return !sink.stop();
                 };
                 let cell = |i: Option<usize>| {
                     i.map(|i| row[i])
@@ -417,7 +417,7 @@ pub fn read_portal_set<R: Read>(
                         new_value: cell(new_i),
                     });
                 }
-                true
+                !sink.stop()
             })?;
             notes.extend(orphans.note(&label, "ModifiedProperties", &events_label));
         } else {
@@ -457,7 +457,7 @@ pub fn read_portal_set<R: Read>(
                     Ok(r) => r,
                     Err(p) => {
                         sink.rejected(p);
-                        return true;
+                        return !sink.stop();
                     }
                 };
                 let id = row[id_i].trim();
@@ -465,7 +465,7 @@ pub fn read_portal_set<R: Read>(
                     orphans.see(line);
                 }
                 let Some(idx) = by_change.get(id) else {
-                    return true;
+                    return !sink.stop();
                 };
                 let cell = |i: Option<usize>| {
                     i.map(|i| row[i])
@@ -492,7 +492,7 @@ pub fn read_portal_set<R: Read>(
                     pending[k].0.steps.push(step.clone());
                     orders.entry(k).or_default().push(order);
                 }
-                true
+                !sink.stop()
             })?;
             notes.extend(orphans.note(&label, "ProvisioningSteps", &events_label));
         } else {

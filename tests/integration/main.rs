@@ -7,3 +7,4 @@ mod bad_input;
 mod explain;
 mod fuzz_regressions;
 mod inputs;
+mod signals;
