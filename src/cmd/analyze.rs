@@ -50,6 +50,7 @@ struct Analyzer<'a, 'w> {
     current: InputSummary,
     problems_shown: usize,
     problems: Vec<Problem>,
+    damage: Vec<Problem>,
     failed: bool,
     warned: bool,
 }
@@ -152,6 +153,12 @@ impl EventSink for Analyzer<'_, '_> {
         }
     }
 
+    fn damaged(&mut self, problem: Problem) {
+        if self.damage.len() < MAX_PROBLEMS_SHOWN {
+            self.damage.push(problem);
+        }
+    }
+
     fn stop(&self) -> bool {
         self.write_error.is_some() || crate::interrupt::requested()
     }
@@ -243,6 +250,7 @@ pub fn run(
         current: InputSummary::default(),
         problems_shown: 0,
         problems: Vec::new(),
+        damage: Vec::new(),
         failed: false,
         warned: false,
     };
@@ -313,6 +321,9 @@ pub fn run(
     // was still read; with --strict, so is an event kept with unreadable fields.
     if rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
         exit = Exit::Error;
+    }
+    for p in std::mem::take(&mut an.damage) {
+        warn(err, p);
     }
     if an.summary.damaged > 0 {
         warn(

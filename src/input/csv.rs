@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use super::fields::{self, EventColumn, PartyKey, PartySlot, PropertyColumn, StepColumn, TopKey};
-use super::normalize::{normalize, parse_details_text};
+use super::normalize::{Damage, normalize, parse_details_text};
 use super::raw::{RawEvent, RawParty};
 use super::{EventSink, Problem};
 use crate::event::{Event, ModifiedProperty, Status, Step, StepType};
@@ -199,6 +199,20 @@ fn for_each_row<R: Read>(
     }
 }
 
+/// Reports an event kept with unreadable fields, at its row.
+fn note_damage(
+    sink: &mut dyn EventSink,
+    label: &str,
+    line: u64,
+    change_id: Option<&str>,
+    damage: Damage,
+) {
+    if damage.raw + damage.bad_fields > 0 {
+        let pos = super::json::Position { line, column: 0 };
+        sink.damaged(super::damage_problem(label, &pos, change_id, damage));
+    }
+}
+
 fn party_mut<'a, 'b>(ev: &'b mut RawEvent<'a>, slot: PartySlot) -> &'b mut RawParty<'a> {
     match slot {
         PartySlot::ServicePrincipal => &mut ev.service_principal,
@@ -258,8 +272,8 @@ pub fn read_events<R: Read>(
     let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
     let mut n = 0;
     for_each_row(rdr, label, headers.len(), |row| {
-        let row = match row {
-            Ok((row, _)) => row,
+        let (row, line) = match row {
+            Ok(r) => r,
             Err(p) => {
                 sink.rejected(p);
                 return !sink.stop();
@@ -267,9 +281,22 @@ pub fn read_events<R: Read>(
         };
         n += 1;
         let raw = raw_from_row(&columns, row);
+        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
+            note_damage(sink, label, line, ev.change_id.as_deref(), damage);
             sink.selected(ev, damage);
+        } else if wrong > 0 {
+            note_damage(
+                sink,
+                label,
+                line,
+                raw.change_id(),
+                Damage {
+                    raw: wrong,
+                    bad_fields: 0,
+                },
+            );
         }
         !sink.stop()
     })?;
@@ -355,12 +382,25 @@ pub fn read_portal_set<R: Read>(
         {
             updates.insert(id.to_owned(), (false, false));
         }
+        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
+            note_damage(sink, &label, line, ev.change_id.as_deref(), damage);
             if let Some(id) = &ev.change_id {
                 by_change.entry(id.clone()).or_default().push(pending.len());
             }
             pending.push((ev, damage));
+        } else if wrong > 0 {
+            note_damage(
+                sink,
+                &label,
+                line,
+                raw.change_id(),
+                Damage {
+                    raw: wrong,
+                    bad_fields: 0,
+                },
+            );
         }
         !sink.stop()
     })?;

@@ -20,7 +20,9 @@ pub struct Position {
 
 /// What the JSON reader reports besides events.
 pub trait JsonSink {
-    fn event(&mut self, ev: RawEvent<'_>, record: u64);
+    /// One event. `at` gives its position (the start of the value holding it); it costs a
+    /// scan of the buffer, so it is asked only to report a problem.
+    fn event(&mut self, ev: RawEvent<'_>, record: u64, at: &dyn Fn() -> Position);
     /// A value that is not an event (counted as rejected, with what it was).
     fn rejected(&mut self, record: u64, pos: Position, why: String);
     /// True once no more events are wanted.
@@ -186,7 +188,7 @@ fn parse_one<R: Read>(
                 items.for_each(|item| {
                     *record += 1;
                     match item {
-                        Item::Event(ev) => sink.event(ev, *record),
+                        Item::Event(ev) => sink.event(ev, *record, &|| src.position_of(0)),
                         Item::NotAnEvent(what) => sink.rejected(
                             *record,
                             src.position_of(0),
@@ -227,7 +229,7 @@ fn salvage<R: Read>(src: &Chunks<R>, sink: &mut dyn JsonSink, record: &mut u64) 
     items.for_each(|item| {
         *record += 1;
         match item {
-            Item::Event(ev) => sink.event(ev, *record),
+            Item::Event(ev) => sink.event(ev, *record, &|| src.position_of(0)),
             Item::NotAnEvent(what) => sink.rejected(
                 *record,
                 src.position_of(0),

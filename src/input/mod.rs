@@ -31,6 +31,9 @@ pub trait EventSink {
     fn noise(&mut self, n: u64);
     /// A record that could not be read as an event. It is counted, never silently dropped.
     fn rejected(&mut self, problem: Problem);
+    /// Where an event kept with unreadable fields is, and what was wrong (it was counted
+    /// by `seen` or `selected`; this is for the message).
+    fn damaged(&mut self, _problem: Problem) {}
     /// True once the consumer wants no more (its output was closed).
     fn stop(&self) -> bool {
         false
@@ -498,14 +501,27 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: RawEvent<'_>, _record: u64) {
+    fn event(&mut self, ev: RawEvent<'_>, _record: u64, at: &dyn Fn() -> Position) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
         }
+        let wrong = ev.wrong_fields();
         if self.sink.seen(&ev) {
             let (event, damage) = normalize(&ev);
+            if wrong == 0 && damage.bad_fields > 0 {
+                let p = damage_problem(&self.label, &at(), event.change_id.as_deref(), damage);
+                self.sink.damaged(p);
+            }
             self.sink.selected(event, damage);
+        }
+        if wrong > 0 {
+            let damage = Damage {
+                raw: wrong,
+                bad_fields: 0,
+            };
+            let p = damage_problem(&self.label, &at(), ev.change_id(), damage);
+            self.sink.damaged(p);
         }
     }
 
@@ -516,6 +532,23 @@ impl JsonSink for JsonAdapter<'_> {
     fn stop(&self) -> bool {
         self.sink.stop()
     }
+}
+
+/// The message for an event kept with unreadable fields.
+pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: Damage) -> Problem {
+    let n = d.raw + d.bad_fields;
+    Problem::at(
+        label,
+        pos,
+        format!(
+            "the event{} has {n} field{} of the wrong type or form; it is kept with {} empty",
+            change_id
+                .map(|c| format!(" with change id {c}"))
+                .unwrap_or_default(),
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+        ),
+    )
 }
 
 fn read_json_stream(
