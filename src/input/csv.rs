@@ -129,20 +129,27 @@ fn for_each_row<R: Read>(
     mut f: impl FnMut(Row<'_>) -> bool,
 ) -> Result<(), Problem> {
     let mut rec = csv::ByteRecord::new();
+    let mut ahead = csv::ByteRecord::new();
+    let mut have_ahead = false;
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let p = Problem::at_line(label, line, csv_error_text(&e));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(p);
+        if have_ahead {
+            std::mem::swap(&mut rec, &mut ahead);
+            have_ahead = false;
+        } else {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let p = Problem::at_line(label, line, csv_error_text(&e));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(p);
+                    }
+                    if !f(Err(p)) {
+                        return Ok(());
+                    }
+                    continue;
                 }
-                if !f(Err(p)) {
-                    return Ok(());
-                }
-                continue;
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -150,9 +157,30 @@ fn for_each_row<R: Read>(
         if rec.len() == 1 && rec[0].is_empty() {
             continue;
         }
+        // A quote left open swallows the rest of the file into one field, so the row can
+        // even have the right number of fields. It is then the last row: read one ahead to
+        // know, and reject it rather than keep the rows it swallowed as one event's text.
+        if let Some(swallowed) = swallowed_rows(&rec, width) {
+            match rdr.read_byte_record(&mut ahead) {
+                Ok(false) => {
+                    let p = Problem::at_line(
+                        label,
+                        line,
+                        format!(
+                            "a quote opened in this row is never closed: the {swallowed} rows after it were read as one field (is a quote left open?)"
+                        ),
+                    );
+                    if !f(Err(p)) {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                Ok(true) => have_ahead = true,
+                // The error comes again on the next read, and is handled there.
+                Err(_) => {}
+            }
+        }
         let row: Row<'_> = if rec.len() != width {
-            // A quote left open swallows the rest of the file into one field: say so, as
-            // the field count alone would not explain it.
             let open_quote = rec.iter().any(|f| f.contains(&b'\n'));
             Err(Problem::at_line(
                 label,
@@ -197,6 +225,21 @@ fn for_each_row<R: Read>(
             return Ok(());
         }
     }
+}
+
+/// When a field of the row holds line breaks followed by lines that look like rows of
+/// this file (as many separators as the header), the number of such lines.
+fn swallowed_rows(rec: &csv::ByteRecord, width: usize) -> Option<usize> {
+    if width < 2 {
+        return None;
+    }
+    let rows = rec
+        .iter()
+        .filter(|f| f.contains(&b'\n'))
+        .flat_map(|f| f.split(|b| *b == b'\n').skip(1))
+        .filter(|l| l.iter().filter(|b| **b == b',').count() >= width - 1)
+        .count();
+    (rows > 0).then_some(rows)
 }
 
 /// Reports an event kept with unreadable fields, at its row.
