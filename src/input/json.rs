@@ -242,6 +242,11 @@ fn salvage<R: Read>(src: &Chunks<R>, sink: &mut dyn JsonSink, record: &mut u64) 
 fn syntax<R: Read>(src: &Chunks<R>, e: &serde_json::Error, eof: bool) -> JsonError {
     let pos = src.position_in_value(e.line() as u64, e.column() as u64);
     let mut message = strip_position(&e.to_string());
+    // serde_json's words for bytes that are not UTF-8 inside a string.
+    if message == "invalid unicode code point" {
+        message =
+            "a string is not valid UTF-8 (was the file saved in another encoding?)".to_owned();
+    }
     if eof {
         message.push_str(" (the file looks truncated)");
     }
