@@ -4,6 +4,7 @@ mod util;
 
 mod analyze;
 mod bad_input;
+mod bad_input_matrix;
 mod explain;
 mod fuzz_regressions;
 mod inputs;
