@@ -1021,3 +1021,59 @@ fn bad_input_matrix() {
         failures.join("\n")
     );
 }
+
+/// Records in a fixture, counted without provlog: JSON array elements, Graph page values,
+/// NDJSON lines, CSV rows.
+fn independent_count(rel: &str) -> u64 {
+    let bytes = read_fixture(rel);
+    let text = String::from_utf8(bytes).expect("utf-8");
+    let text = text.trim_start_matches('\u{feff}');
+    if rel.ends_with(".ndjson") {
+        return text.lines().filter(|l| !l.trim().is_empty()).count() as u64;
+    }
+    if rel.ends_with(".csv") {
+        let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        return rdr.records().count() as u64;
+    }
+    match serde_json::from_str::<Value>(text).expect("fixture JSON") {
+        Value::Array(items) => items.len() as u64,
+        Value::Object(page) => page["value"].as_array().map_or(1, Vec::len) as u64,
+        other => panic!("unexpected fixture {other}"),
+    }
+}
+
+/// Every fixture: each record is counted, as kept or as rejected, and --strict finds
+/// nothing to object to.
+#[test]
+fn every_fixture_counts_every_record() {
+    for rel in [
+        "portal-export.json",
+        "portal-export-beta.json",
+        "diagnostic.ndjson",
+        "graph/graph-page-1.json",
+        "graph/graph-page-2.json",
+        "log-analytics.csv",
+        "portal-csv/ProvisioningLogs_2026-11-25.csv",
+    ] {
+        let want = independent_count(rel);
+        assert!(want > 0, "{rel}");
+        let r = run(&[
+            "analyze",
+            &fixture(rel),
+            "--status",
+            "all",
+            "--format",
+            "json",
+            "--strict",
+        ]);
+        assert_eq!(r.code, 0, "{rel}: {}", r.stderr);
+        let s = &r.json()["summary"];
+        assert_eq!(s["records_read"], want, "{rel}: {s}");
+        assert_eq!(s["events_kept"], want, "{rel}");
+        assert_eq!(s["records_rejected"], 0, "{rel}");
+        assert_eq!(
+            r.json()["events"].as_array().map(Vec::len),
+            Some(want as usize)
+        );
+    }
+}

@@ -8,4 +8,5 @@ mod bad_input_matrix;
 mod explain;
 mod fuzz_regressions;
 mod inputs;
+mod props;
 mod signals;
