@@ -8,5 +8,6 @@ mod bad_input_matrix;
 mod explain;
 mod fuzz_regressions;
 mod inputs;
+mod output_safety;
 mod props;
 mod signals;
