@@ -77,6 +77,7 @@ pub fn read_json<R: Read>(
                 )),
             };
         }
+        // skip_ws returned true: the buffer holds at least one byte.
         let c = src.data()[0];
         if stats.first == 0 {
             stats.first = c;
@@ -199,7 +200,7 @@ fn parse_one<R: Read>(
                 src.consume(used);
                 return Ok(());
             }
-            Some(Err(e)) if e.is_eof() && !src.at_eof() => {
+            Some(Err(e)) if !src.at_eof() && (e.is_eof() || at_end(src.data(), &e)) => {
                 // The value runs past the end of the buffer: read more and parse it again.
                 // At least double what is held, so that a huge value arriving in small reads
                 // (a pipe gives 64 KiB at a time) is parsed a few times, not once per read.
@@ -214,6 +215,22 @@ fn parse_one<R: Read>(
             None => return Ok(()),
         }
     }
+}
+
+/// Whether an error is at the last byte of the buffer. serde_json reports a number cut
+/// after its `.`, `e` or sign as an invalid number, not as the end of input; when the
+/// buffer ends there, the number may well go on in the next read.
+fn at_end(data: &[u8], e: &serde_json::Error) -> bool {
+    let (line, column) = (e.line(), e.column());
+    let line_start = if line <= 1 {
+        0
+    } else {
+        match memchr::memchr_iter(b'\n', data).nth(line - 2) {
+            Some(i) => i + 1,
+            None => return true,
+        }
+    };
+    line_start + column >= data.len()
 }
 
 /// A value that cannot be completed (cut by the end of the file, or broken further on) may

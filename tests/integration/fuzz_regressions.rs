@@ -77,3 +77,53 @@ fn a_second_byte_order_mark_is_not_the_end_of_the_file() {
         drop(dir);
     }
 }
+
+/// Found by the property test `mutated_events_are_read_or_rejected`: when a read ended
+/// just after the `.` of a number (`0.`), serde_json reported "invalid number", not "end
+/// of input", and the reader took it for a syntax error instead of reading on: the whole
+/// rest of the file was lost. It happened wherever a read ended: at the 64-byte head read
+/// when a file starts, at each 4 MiB chunk, and at any pipe read.
+#[test]
+fn a_number_cut_by_a_read_is_read_whole() {
+    // The `.` of 12.5 is the 64th byte of the file.
+    let (head, tail) = (r#"[{"changeId":""#, r#"","someUnknownField":12"#);
+    let doc = format!(
+        "{head}{}{tail}.5}}]",
+        "p".repeat(63 - head.len() - tail.len())
+    );
+    let dot = doc.find("12.5").expect("number") + 2;
+    assert_eq!(dot, 63, "the dot is the 64th byte: {doc}");
+    let (dir, path) = temp_file("cut-number.json", doc.as_bytes());
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]).ok();
+    assert_eq!(r.json()["summary"]["events_kept"], 1, "{}", r.stderr);
+    drop(dir);
+
+    // Through a pipe whose first write ends right after the dot.
+    let text = String::from_utf8(read_fixture("portal-export.json")).expect("utf-8");
+    let mut events: Vec<serde_json::Value> =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("json");
+    events[0]["someUnknownField"] = serde_json::json!(1421.5);
+    let doc = serde_json::to_string(&events).expect("json");
+    let cut = doc.find("1421.5").expect("number") + 5;
+    let mut child = bin()
+        .args(["analyze", "-", "--status", "all", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(&doc.as_bytes()[..cut]).expect("first part");
+        stdin.flush().expect("flush");
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        stdin.write_all(&doc.as_bytes()[cut..]).expect("rest");
+    });
+    let out = child.wait_with_output().expect("finishes");
+    writer.join().expect("writer");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(doc["summary"]["events_kept"], 300, "{stderr}");
+}
