@@ -29,6 +29,30 @@ impl Exit {
     }
 }
 
+/// The last line of defence: a panic (a bug: nothing reachable from input should panic)
+/// is reported as one line, like any other error, instead of a Rust debug dump, and the
+/// run exits with status 2.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let line = format!(
+            "provlog: internal error{at}: {}; this is a bug in provlog, please report it\n",
+            crate::render::one_line(&what)
+        );
+        let _ = std::io::Write::write_all(&mut io::stderr(), line.as_bytes());
+        std::process::exit(i32::from(Exit::Error.code()));
+    }));
+}
+
 /// A closed output pipe (`provlog … | head`): the reader has all it wanted.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

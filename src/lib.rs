@@ -33,6 +33,7 @@ use crate::render::Style;
 /// Runs provlog with these arguments and returns the exit status.
 pub fn run(args: Vec<OsString>) -> u8 {
     interrupt::install();
+    error::install_panic_hook();
     let args = cli::with_default_command(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,

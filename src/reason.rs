@@ -105,6 +105,9 @@ pub fn status_from_name(name: &str) -> Option<u16> {
     })
 }
 
+// In `parse`, `c[1]` and `c[2]` index capture groups that are not optional in their
+// patterns: a match always has them.
+
 /// Reason phrases as HTTP writes them (`Forbidden (403)`), and Google's API reasons
 /// (`duplicate (409)`), are taken at the number in brackets.
 pub fn parse(reason: &str) -> Facts {

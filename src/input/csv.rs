@@ -250,7 +250,7 @@ fn note_damage(
     change_id: Option<&str>,
     damage: Damage,
 ) {
-    if damage.raw + damage.bad_fields > 0 {
+    if damage.raw > 0 || damage.bad_fields > 0 {
         let pos = super::json::Position { line, column: 0 };
         sink.damaged(super::damage_problem(label, &pos, change_id, damage));
     }
@@ -299,7 +299,7 @@ fn raw_from_row<'a>(columns: &[Option<EventColumn>], row: &[&'a str]) -> RawEven
                 *slot = Some(v);
             }
         }
-        ev.known += 1;
+        ev.known = ev.known.saturating_add(1);
     }
     ev
 }
@@ -463,6 +463,9 @@ pub fn read_portal_set<R: Read>(
             find(PropertyColumn::Old),
             find(PropertyColumn::New),
         );
+        // Rows given to the closures below have exactly `headers.len()` fields
+        // (for_each_row rejects the others), and every column index comes from `headers`:
+        // the `row[i]` below cannot be out of range.
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
             let mut orphans = Orphans::default();
             for_each_row(&mut rdr, &label, headers.len(), |row| {

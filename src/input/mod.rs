@@ -536,7 +536,7 @@ impl JsonSink for JsonAdapter<'_> {
 
 /// The message for an event kept with unreadable fields.
 pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: Damage) -> Problem {
-    let n = d.raw + d.bad_fields;
+    let n = d.raw.saturating_add(d.bad_fields);
     Problem::at(
         label,
         pos,

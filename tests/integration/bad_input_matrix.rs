@@ -901,7 +901,10 @@ fn check(c: &Case, good: &str) -> Vec<String> {
         if line.chars().any(|ch| ch.is_control()) {
             fail(format!("a control character on stderr: {line:?}"));
         }
-        if line.contains("panicked") || line.contains("RUST_BACKTRACE") {
+        if line.contains("panicked")
+            || line.contains("RUST_BACKTRACE")
+            || line.contains("internal error")
+        {
             fail(format!("a panic: {line}"));
         }
     }
