@@ -46,7 +46,12 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    match dispatch(cli, &mut err) {
+    let result = dispatch(cli, &mut err);
+    // Interrupted late (while rendering), the run still ends as interrupted, and quietly.
+    if interrupt::requested() {
+        return Exit::Interrupted.code();
+    }
+    match result {
         Ok(exit) => exit.code(),
         Err(e) if is_broken_pipe(&e) => Exit::Ok.code(),
         Err(e) => {
