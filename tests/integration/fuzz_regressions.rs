@@ -1,5 +1,6 @@
-//! Regression tests for what fuzzing (`fuzz/run.sh`) found: each test is the smallest
-//! realistic input that showed the bug, run through the real binary.
+//! Regression tests for the bugs that fuzzing (`fuzz/run.sh`) and the property tests
+//! (`props.rs`) found: each test is a small realistic input that showed the bug, run
+//! through the real binary, and says which run found it.
 
 use crate::util::*;
 
