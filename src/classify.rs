@@ -134,6 +134,7 @@ fn event_lookup<'a>(ev: &'a Event, facts: &Facts) -> Lookup<'a> {
         skipped: ev.status() == Status::Skipped,
         task: None,
         embedded_codes: false,
+        all: false,
     }
 }
 
@@ -197,6 +198,7 @@ pub fn explain(cat: &Catalog, text: &str, task: Option<&str>, lang: Lang) -> Vec
         skipped: false,
         task,
         embedded_codes: true,
+        all: true,
     };
     cat.lookup(&lookup)
         .into_iter()

@@ -20,7 +20,7 @@ pub struct Position {
 
 /// What the JSON reader reports besides events.
 pub trait JsonSink {
-    fn event(&mut self, ev: RawEvent<'_>, record: u64);
+    fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64);
     /// A value that is not an event (counted as rejected, with what it was).
     fn rejected(&mut self, record: u64, pos: Position, why: String);
     /// True once no more events are wanted.

@@ -413,7 +413,7 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: RawEvent<'_>, _record: u64) {
+    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
