@@ -178,11 +178,17 @@ fn parse_one<R: Read>(
     record: &mut u64,
 ) -> Result<(), JsonError> {
     loop {
-        let data = src.data();
-        let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<Items<'_>>();
-        match stream.next() {
-            Some(Ok(items)) => {
-                let used = stream.byte_offset();
+        // The fast path parses validated text; bytes that are not UTF-8 are handed to the
+        // parser as bytes so that it reports where they are.
+        let result = if src.has_invalid() {
+            let mut stream = serde_json::Deserializer::from_slice(src.data()).into_iter::<Items<'_>>();
+            stream.next().map(|r| r.map(|items| (items, stream.byte_offset())))
+        } else {
+            let mut stream = serde_json::Deserializer::from_str(src.text()).into_iter::<Items<'_>>();
+            stream.next().map(|r| r.map(|items| (items, stream.byte_offset())))
+        };
+        match result {
+            Some(Ok((items, used))) => {
                 items.for_each(|item| {
                     *record += 1;
                     match item {
@@ -199,9 +205,13 @@ fn parse_one<R: Read>(
             }
             Some(Err(e)) if e.is_eof() && !src.at_eof() => {
                 // The value runs past the end of the buffer: read more and parse it again.
-                if !src.refill().map_err(|e| src.io_error(e))? {
+                if !src.refill().map_err(|e| src.io_error(e))? && src.fully_valid() {
                     return Err(syntax(src, &e, true));
                 }
+            }
+            Some(Err(e)) if e.is_eof() && !src.fully_valid() && !src.has_invalid() => {
+                // The input ended inside a character: what is left is not UTF-8.
+                return Err(src.error_at(src.text().len(), "the text is not valid UTF-8"));
             }
             Some(Err(e)) => return Err(syntax(src, &e, e.is_eof())),
             None => return Ok(()),

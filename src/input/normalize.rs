@@ -33,7 +33,7 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         }
         parsed
     });
-    let duration_ms = raw.duration.as_deref().and_then(|d| {
+    let duration_ms = raw.duration_ms.or_else(|| raw.duration.as_deref().and_then(|d| {
         let d = d.trim();
         let parsed = d
             .parse::<i64>()
@@ -43,7 +43,7 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
             damage.bad_fields += 1;
         }
         parsed
-    });
+    }));
     let error = error_info(raw);
     let steps = match &raw.steps {
         Some(n) => parse_steps(n, &mut damage),

@@ -77,6 +77,7 @@ pub struct RawEvent<'a> {
     pub result_signature: Option<Str<'a>>,
     pub result_description: Option<Str<'a>>,
     pub duration: Option<Str<'a>>,
+    pub duration_ms: Option<i64>,
     pub service_principal: RawParty<'a>,
     pub source_system: RawParty<'a>,
     pub target_system: RawParty<'a>,
@@ -196,7 +197,19 @@ impl<'de> de::Deserialize<'de> for Items<'de> {
 pub(crate) enum Scalar<'a> {
     Null,
     Str(Str<'a>),
+    /// Kept as a number so that durations and integer enums need no allocation.
+    Int(i64),
     Wrong,
+}
+
+/// Integer enums (diagnostic logs) are small; their text is borrowed, not allocated.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+fn int_text(v: i64) -> Str<'static> {
+    match usize::try_from(v) {
+        Ok(i) if i < DIGITS.len() => Cow::Borrowed(DIGITS[i]),
+        _ => Cow::Owned(v.to_string()),
+    }
 }
 
 impl<'de> de::Deserialize<'de> for Scalar<'de> {
@@ -222,10 +235,13 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Str(Cow::Owned(v)))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+        Ok(Scalar::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+        Ok(match i64::try_from(v) {
+            Ok(i) => Scalar::Int(i),
+            Err(_) => Scalar::Str(Cow::Owned(v.to_string())),
+        })
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Scalar::Str(Cow::Owned(v.to_string())))
@@ -256,8 +272,23 @@ fn take_scalar<'de, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     match map.next_value::<Scalar<'de>>()? {
         Scalar::Str(s) => *slot = Some(s),
+        Scalar::Int(i) => *slot = Some(int_text(i)),
         Scalar::Null => {}
         Scalar::Wrong => *wrong += 1,
+    }
+    Ok(())
+}
+
+/// `durationInMilliseconds` / `durationMs`: a number, or a string holding one.
+fn take_duration<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    ev: &mut RawEvent<'de>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Scalar<'de>>()? {
+        Scalar::Int(i) => ev.duration_ms = Some(i),
+        Scalar::Str(s) => ev.duration = Some(s),
+        Scalar::Null => {}
+        Scalar::Wrong => ev.wrong += 1,
     }
     Ok(())
 }
@@ -656,7 +687,7 @@ fn fill_event<'de, A: MapAccess<'de>, S: RawSink<'de> + ?Sized>(
             TopKey::ResultType => take_scalar(&mut map, &mut ev.result_type, w)?,
             TopKey::ResultSignature => take_scalar(&mut map, &mut ev.result_signature, w)?,
             TopKey::ResultDescription => take_scalar(&mut map, &mut ev.result_description, w)?,
-            TopKey::Duration => take_scalar(&mut map, &mut ev.duration, w)?,
+            TopKey::Duration => take_duration(&mut map, ev)?,
             TopKey::Status => ev.status = take_flex(&mut map)?,
             TopKey::StatusBeta => ev.status_beta = take_flex(&mut map)?,
             TopKey::ServicePrincipal => ev.service_principal = take_flex(&mut map)?,

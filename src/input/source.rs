@@ -133,6 +133,12 @@ pub struct Chunks<R> {
     /// Bytes discarded before `buf[0]`.
     offset0: u64,
     line_delimited: bool,
+    /// `buf[start..valid_end]` is known to be valid UTF-8 (checked once per read), so the
+    /// parser can take it as `&str` and skip validating every string again.
+    valid_end: usize,
+    /// Validation stopped at bytes that are not UTF-8 (not merely a character cut by the
+    /// end of the buffer).
+    invalid: bool,
 }
 
 impl<R: Read> Chunks<R> {
@@ -148,7 +154,47 @@ impl<R: Read> Chunks<R> {
             col0: 0,
             offset0: 0,
             line_delimited: false,
+            valid_end: 0,
+            invalid: false,
         }
+    }
+
+    /// Extends the validated region over newly read bytes.
+    fn validate(&mut self) {
+        if self.invalid {
+            return;
+        }
+        match std::str::from_utf8(&self.buf[self.valid_end..self.end]) {
+            Ok(_) => self.valid_end = self.end,
+            Err(e) => {
+                self.valid_end += e.valid_up_to();
+                // `error_len() == None`: a character cut by the end of what was read; the
+                // next read completes it.
+                self.invalid = e.error_len().is_some();
+            }
+        }
+    }
+
+    /// The unconsumed input that is known to be UTF-8.
+    pub fn text(&self) -> &str {
+        let bytes = &self.buf[self.start.min(self.valid_end)..self.valid_end];
+        // SAFETY: `validate` checked `buf[..valid_end]` with `str::from_utf8` after every
+        // read, and nothing writes to that part of `buf` afterwards except `refill`'s
+        // `copy_within`, which moves it whole (start and valid_end move with it). `start`
+        // only ever stops at byte offsets the JSON parser returned (value boundaries) or
+        // after ASCII white space and punctuation, never inside a character.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    /// Whether bytes after `text()` could not be validated (not UTF-8), so that the
+    /// parser must look at them as bytes to report where.
+    pub fn has_invalid(&self) -> bool {
+        self.invalid
+    }
+
+    /// Whether everything read so far is in `text()`.
+    pub fn fully_valid(&self) -> bool {
+        self.valid_end == self.end
     }
 
     pub fn label(&self) -> &str {
@@ -184,6 +230,7 @@ impl<R: Read> Chunks<R> {
             self.offset0 += self.start as u64;
             self.buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
+            self.valid_end = self.valid_end.saturating_sub(self.start);
             self.start = 0;
         }
         if self.end == self.buf.len() {
@@ -198,6 +245,7 @@ impl<R: Read> Chunks<R> {
                 }
                 Ok(n) => {
                     self.end += n;
+                    self.validate();
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
