@@ -6,8 +6,6 @@
 //! chunk is moved to the front and completed by the next read. Only a chunk and the value
 //! being parsed are ever in memory, whatever the file's size.
 
-use std::io::Read;
-
 use super::raw::{Item, Items, RawEvent};
 use super::source::Chunks;
 
@@ -55,8 +53,8 @@ enum State {
 /// Reads every top-level value of `src`, sending events to `sink`. Returns the first
 /// syntax error that could not be stepped over; events before it have been delivered.
 /// In NDJSON a broken line is reported through `sink.rejected` and reading goes on.
-pub fn read_json<R: Read>(
-    src: &mut Chunks<R>,
+pub fn read_json(
+    src: &mut Chunks,
     sink: &mut dyn JsonSink,
     stats: &mut JsonStats,
 ) -> Result<(), JsonError> {
@@ -143,7 +141,7 @@ pub fn read_json<R: Read>(
 }
 
 /// Whether a newline comes before the next value (the first sign of NDJSON).
-fn newline_follows<R: Read>(src: &mut Chunks<R>) -> bool {
+fn newline_follows(src: &mut Chunks) -> bool {
     if src.fill_at_least(2).is_err() {
         return false;
     }
@@ -154,7 +152,7 @@ fn newline_follows<R: Read>(src: &mut Chunks<R>) -> bool {
 }
 
 /// Skips whitespace, refilling as needed. Returns false at the end of the input.
-fn skip_ws<R: Read>(src: &mut Chunks<R>) -> Result<bool, JsonError> {
+fn skip_ws(src: &mut Chunks) -> Result<bool, JsonError> {
     loop {
         let data = src.data();
         let n = data
@@ -172,20 +170,22 @@ fn skip_ws<R: Read>(src: &mut Chunks<R>) -> Result<bool, JsonError> {
 }
 
 /// Parses one value at the front of the buffer, reading more until it is complete.
-fn parse_one<R: Read>(
-    src: &mut Chunks<R>,
-    sink: &mut dyn JsonSink,
-    record: &mut u64,
-) -> Result<(), JsonError> {
+fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Result<(), JsonError> {
     loop {
         // The fast path parses validated text; bytes that are not UTF-8 are handed to the
         // parser as bytes so that it reports where they are.
         let result = if src.has_invalid() {
-            let mut stream = serde_json::Deserializer::from_slice(src.data()).into_iter::<Items<'_>>();
-            stream.next().map(|r| r.map(|items| (items, stream.byte_offset())))
+            let mut stream =
+                serde_json::Deserializer::from_slice(src.data()).into_iter::<Items<'_>>();
+            stream
+                .next()
+                .map(|r| r.map(|items| (items, stream.byte_offset())))
         } else {
-            let mut stream = serde_json::Deserializer::from_str(src.text()).into_iter::<Items<'_>>();
-            stream.next().map(|r| r.map(|items| (items, stream.byte_offset())))
+            let mut stream =
+                serde_json::Deserializer::from_str(src.text()).into_iter::<Items<'_>>();
+            stream
+                .next()
+                .map(|r| r.map(|items| (items, stream.byte_offset())))
         };
         match result {
             Some(Ok((items, used))) => {
@@ -219,7 +219,7 @@ fn parse_one<R: Read>(
     }
 }
 
-fn syntax<R: Read>(src: &Chunks<R>, e: &serde_json::Error, eof: bool) -> JsonError {
+fn syntax(src: &Chunks, e: &serde_json::Error, eof: bool) -> JsonError {
     let pos = src.position_in_value(e.line() as u64, e.column() as u64);
     let mut message = strip_position(&e.to_string());
     if eof {

@@ -434,7 +434,7 @@ impl JsonSink for JsonAdapter<'_> {
 }
 
 fn read_json_stream(
-    mut chunks: Chunks<Box<dyn Read + Send>>,
+    mut chunks: Chunks,
     label: &str,
     sink: &mut dyn EventSink,
     outcome: &mut ReadOutcome,
@@ -459,7 +459,7 @@ fn read_json_stream(
 }
 
 fn read_csv_stream(
-    chunks: Chunks<Box<dyn Read + Send>>,
+    chunks: Chunks,
     label: &str,
     sink: &mut dyn EventSink,
     outcome: &mut ReadOutcome,

@@ -33,17 +33,19 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         }
         parsed
     });
-    let duration_ms = raw.duration_ms.or_else(|| raw.duration.as_deref().and_then(|d| {
-        let d = d.trim();
-        let parsed = d
-            .parse::<i64>()
-            .ok()
-            .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
-        if parsed.is_none() && !d.is_empty() {
-            damage.bad_fields += 1;
-        }
-        parsed
-    }));
+    let duration_ms = raw.duration_ms.or_else(|| {
+        raw.duration.as_deref().and_then(|d| {
+            let d = d.trim();
+            let parsed = d
+                .parse::<i64>()
+                .ok()
+                .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
+            if parsed.is_none() && !d.is_empty() {
+                damage.bad_fields += 1;
+            }
+            parsed
+        })
+    });
     let error = error_info(raw);
     let steps = match &raw.steps {
         Some(n) => parse_steps(n, &mut damage),
