@@ -136,6 +136,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                     format: args.format,
                     style,
                     bom,
+                    progress: io::stderr().is_terminal(),
                 },
                 err,
             )?

@@ -24,6 +24,34 @@ pub struct Output<'w> {
     pub format: FormatArg,
     pub style: Style,
     pub bom: bool,
+    /// Draw a progress bar on stderr (only ever true when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Inputs smaller than this finish before a progress bar would be worth drawing.
+const PROGRESS_MIN_BYTES: u64 = 64 << 20;
+
+/// Whether to draw a progress bar: on a terminal, for input big enough to wait for (or of
+/// unknown size, like stdin).
+pub fn wants_progress(stderr_is_terminal: bool, total: Option<u64>) -> bool {
+    stderr_is_terminal && total.is_none_or(|t| t >= PROGRESS_MIN_BYTES)
+}
+
+fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+    let pb = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = if total.is_some() {
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}"
+    } else {
+        "{spinner} {bytes} {bytes_per_sec} {msg}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        pb.set_style(style);
+    }
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    pb
 }
 
 /// Most record problems printed one by one; the rest are counted.
@@ -52,6 +80,10 @@ struct Analyzer<'a, 'w> {
     problems: Vec<Problem>,
     failed: bool,
     warned: bool,
+    progress: Option<indicatif::ProgressBar>,
+    /// Bytes of the inputs read before the current one, and when to redraw next.
+    progress_base: u64,
+    progress_next: u64,
 }
 
 impl Analyzer<'_, '_> {
@@ -155,6 +187,23 @@ impl EventSink for Analyzer<'_, '_> {
     fn stop(&self) -> bool {
         self.write_error.is_some()
     }
+
+    fn progress(&mut self, bytes: u64) {
+        let Some(pb) = &self.progress else { return };
+        let pos = self.progress_base + bytes;
+        if pos < self.progress_next {
+            return;
+        }
+        self.progress_next = pos + (1 << 20);
+        pb.set_position(pos);
+        let failures = self
+            .summary
+            .by_status
+            .get(&Status::Failure)
+            .copied()
+            .unwrap_or(0);
+        pb.set_message(format!("{} events, {failures} failures", self.summary.read));
+    }
 }
 
 /// Finds the cycle holding the newest event, for `--cycle latest`.
@@ -209,7 +258,11 @@ pub fn run(
         format,
         style,
         bom,
+        progress,
     } = out;
+    let sizes: Vec<Option<u64>> = inputs.iter().map(input::size_of).collect();
+    let total = sizes.iter().try_fold(0u64, |acc, s| s.map(|s| acc + s));
+    let progress = (progress && wants_progress(true, total)).then(|| progress_bar(total));
     let (stream, keep_records, render_at_end) = match format {
         FormatArg::Ndjson => (Stream::Ndjson(writer), false, None),
         FormatArg::Csv => (Stream::Csv(CsvOut::new(writer, bom)?), false, None),
@@ -236,6 +289,9 @@ pub fn run(
         problems: Vec::new(),
         failed: false,
         warned: false,
+        progress,
+        progress_base: 0,
+        progress_next: 0,
     };
     for p in &expand_errors {
         warn(err, p);
@@ -246,12 +302,13 @@ pub fn run(
         });
         exit = Exit::Error;
     }
-    for i in inputs {
+    for (i, size) in inputs.iter().zip(&sizes) {
         if an.write_error.is_some() {
             break;
         }
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
+        an.progress_base += size.unwrap_or(outcome.bytes);
         let mut current = std::mem::take(&mut an.current);
         current.label = outcome.label.clone();
         current.format = outcome.format;
@@ -273,6 +330,10 @@ pub fn run(
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
+    }
+    if let Some(pb) = an.progress.take() {
+        // The report follows on stdout; the bar leaves nothing behind on stderr.
+        pb.finish_and_clear();
     }
     let problems = std::mem::take(&mut an.problems);
     for p in &problems {
@@ -333,4 +394,21 @@ pub fn run(
         exit = exit.max(Exit::FailOn);
     }
     Ok(exit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_on_a_terminal_and_for_big_input() {
+        assert!(!wants_progress(false, Some(10 << 30)));
+        assert!(!wants_progress(false, None));
+        assert!(!wants_progress(true, Some(1 << 20)));
+        assert!(wants_progress(true, Some(1 << 30)));
+        assert!(
+            wants_progress(true, None),
+            "stdin: size unknown, show a spinner"
+        );
+    }
 }

@@ -93,8 +93,11 @@ fn csv_error_text(e: &csv::Error) -> String {
     }
 }
 
-/// One data row: its fields as UTF-8, or why it could not be read.
+/// One data row: its fields as UTF-8 and its line, or why it could not be read.
 type Row<'r> = Result<(&'r [&'r str], u64), Problem>;
+
+/// Rows between two progress reports.
+const PROGRESS_ROWS: u64 = 4096;
 
 /// Iterates data rows, turning ragged or non-UTF-8 rows into problems. `f` returns false
 /// to stop. An I/O error ends the file and is returned.
@@ -102,10 +105,16 @@ fn for_each_row<R: Read>(
     rdr: &mut csv::Reader<R>,
     label: &str,
     width: usize,
+    progress: &dyn Fn(u64),
     mut f: impl FnMut(Row<'_>) -> bool,
 ) -> Result<(), Problem> {
     let mut rec = csv::ByteRecord::new();
+    let mut rows = 0u64;
     loop {
+        rows += 1;
+        if rows % PROGRESS_ROWS == 0 {
+            progress(rdr.position().byte());
+        }
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
@@ -225,7 +234,9 @@ pub fn read_events<R: Read>(
 ) -> Result<u64, Problem> {
     let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
     let mut n = 0;
-    for_each_row(rdr, label, headers.len(), |row| {
+    let bytes = std::cell::Cell::new(0u64);
+    for_each_row(rdr, label, headers.len(), &|b| bytes.set(b), |row| {
+        sink.progress(bytes.get());
         let row = match row {
             Ok((row, _)) => row,
             Err(p) => {
@@ -263,7 +274,9 @@ pub fn read_portal_set<R: Read>(
     // Successful updates, to tell later whether only `accountDisabled` was touched.
     let mut updates: HashMap<String, (bool, bool)> = HashMap::new();
     let mut n = 0;
-    for_each_row(&mut rdr, &label, headers.len(), |row| {
+    let bytes = std::cell::Cell::new(0u64);
+    for_each_row(&mut rdr, &label, headers.len(), &|b| bytes.set(b), |row| {
+        sink.progress(bytes.get());
         let row = match row {
             Ok((row, _)) => row,
             Err(p) => {
@@ -299,7 +312,7 @@ pub fn read_portal_set<R: Read>(
             find(PropertyColumn::New),
         );
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
-            for_each_row(&mut rdr, &label, headers.len(), |row| {
+            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
                 let row = match row {
                     Ok((row, _)) => row,
                     Err(p) => {
@@ -363,7 +376,7 @@ pub fn read_portal_set<R: Read>(
         );
         let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
         if let Some(id_i) = id_i {
-            for_each_row(&mut rdr, &label, headers.len(), |row| {
+            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
                 let (row, line) = match row {
                     Ok(r) => r,
                     Err(p) => {

@@ -23,7 +23,12 @@ pub trait JsonSink {
     fn rejected(&mut self, record: u64, pos: Position, why: String);
     /// True once no more events are wanted.
     fn stop(&self) -> bool;
+    /// Bytes read so far, reported every megabyte or so.
+    fn progress(&mut self, bytes: u64);
 }
+
+/// How often progress is reported.
+const PROGRESS_EVERY: u64 = 1 << 20;
 
 /// What the reader saw of the input's structure, to name its shape.
 #[derive(Debug, Default, Clone, Copy)]
@@ -60,9 +65,14 @@ pub fn read_json(
 ) -> Result<(), JsonError> {
     let mut state = State::Top;
     let mut record: u64 = 0;
+    let mut next_report = PROGRESS_EVERY;
     loop {
         if sink.stop() {
             return Ok(());
+        }
+        if src.offset() >= next_report {
+            sink.progress(src.offset());
+            next_report = src.offset() + PROGRESS_EVERY;
         }
         if !skip_ws(src)? {
             return match state {

@@ -35,6 +35,9 @@ pub trait EventSink {
     fn stop(&self) -> bool {
         false
     }
+    /// How many bytes of the current input have been read (for a progress bar); called
+    /// now and then, not for every event.
+    fn progress(&mut self, _bytes: u64) {}
 }
 
 /// A problem with one record or one file: where it is and what is wrong.
@@ -150,6 +153,22 @@ pub struct ReadOutcome {
 
 // ---------------------------------------------------------------------------------------
 // Finding inputs
+
+/// The size of an input in bytes, when it is known (not for stdin).
+pub fn size_of(input: &Input) -> Option<u64> {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    match input {
+        Input::Stdin => None,
+        Input::File(p) => Some(len(p)),
+        Input::PortalSet {
+            events,
+            steps,
+            properties,
+        } => Some(
+            len(events) + steps.as_deref().map_or(0, len) + properties.as_deref().map_or(0, len),
+        ),
+    }
+}
 
 /// Expands the command line's paths: `-` is stdin, a folder stands for the exports in it,
 /// and a file of the portal's CSV set brings its siblings.
@@ -430,6 +449,10 @@ impl JsonSink for JsonAdapter<'_> {
 
     fn stop(&self) -> bool {
         self.sink.stop()
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.sink.progress(bytes);
     }
 }
 
