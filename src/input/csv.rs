@@ -112,7 +112,7 @@ fn for_each_row<R: Read>(
     let mut rows = 0u64;
     loop {
         rows += 1;
-        if rows % PROGRESS_ROWS == 0 {
+        if rows.is_multiple_of(PROGRESS_ROWS) {
             progress(rdr.position().byte());
         }
         match rdr.read_byte_record(&mut rec) {
