@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 downloads, Graph API pages, Azure Monitor and Log Analytics exports), groups the failures by \
 cause, and says what each cause means and what to do. It also explains IIJ ID Service, \
 CloudGate UNO and School Data Sync error messages.",
-    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog explain \"Forbidden (403) Insufficient privileges to complete the operation.\"\n  provlog catalog list --system iij"
+    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog diff yesterday.json today.json\n  provlog explain \"Forbidden (403) Insufficient privileges to complete the operation.\"\n  provlog catalog list --system iij"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -50,6 +50,17 @@ pub enum Command {
         after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json"
     )]
     Explain(ExplainArgs),
+    /// Failures that are new, resolved or persisting between two exports
+    #[command(
+        long_about = "Compares an older and a newer export (any input shapes, overlapping in time or not). \
+Failures are keyed by identity and diagnosis. A key is `new` when it is failing at the end of NEW \
+but was not at the end of OLD, `persisting` when it is failing at the end of both, and `resolved` \
+when it was failing at the end of OLD and no longer is in NEW (the identity later succeeded, or \
+the failure did not come back). An event present in both exports (the same change id) is \
+counted once.",
+        after_help = "Examples:\n  provlog diff yesterday.json today.json\n  provlog diff --old mon.json --old tue.json --new wed.json\n  provlog diff exports/2026-11-24/ exports/2026-11-25/ --format markdown\n  provlog diff old.json new.json --format ndjson | jq -r 'select(.change==\"new\") | .identity'"
+    )]
+    Diff(DiffArgs),
     /// Browse and export the built-in catalog
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -85,6 +96,8 @@ pub enum GroupBy {
     Cycle,
     Identity,
     Step,
+    /// invalid-data and conflict failures by the attribute (and value) they name
+    Attribute,
     None,
 }
 
@@ -155,6 +168,31 @@ pub struct AnalyzeArgs {
     pub no_bom: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older export (file or folder); more with --old
+    #[arg(value_name = "OLD")]
+    pub old_file: Option<PathBuf>,
+    /// The newer export (file or folder); more with --new
+    #[arg(value_name = "NEW")]
+    pub new_file: Option<PathBuf>,
+    /// A file or folder of the older export (repeatable; instead of OLD NEW)
+    #[arg(long, value_name = "FILE")]
+    pub old: Vec<PathBuf>,
+    /// A file or folder of the newer export (repeatable; instead of OLD NEW)
+    #[arg(long, value_name = "FILE")]
+    pub new: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)
+    #[arg(long, overrides_with = "no_bom")]
+    pub bom: bool,
+    /// Never write a byte-order mark
+    #[arg(long)]
+    pub no_bom: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExplainFormat {
     Table,
@@ -216,7 +254,7 @@ pub enum ExportFormat {
 /// `provlog FILE` means `provlog analyze FILE`: insert the subcommand when the first
 /// argument that is not a global option is not a known command.
 pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const COMMANDS: &[&str] = &["analyze", "explain", "catalog", "help"];
+    const COMMANDS: &[&str] = &["analyze", "explain", "diff", "catalog", "help"];
     const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
     let mut i = 1;
     while i < args.len() {
@@ -282,5 +320,24 @@ mod tests {
         assert_eq!(a.status, vec!["failure", "warning"]);
         assert_eq!(a.group_by, GroupBy::Diagnosis);
         assert_eq!(a.format, FormatArg::Table);
+    }
+
+    #[test]
+    fn diff_takes_two_positionals_or_repeated_flags() {
+        let cli = Cli::try_parse_from(["provlog", "diff", "a.json", "b.json"]).expect("parses");
+        let Command::Diff(d) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(d.old_file, Some(PathBuf::from("a.json")));
+        assert_eq!(d.new_file, Some(PathBuf::from("b.json")));
+        let cli =
+            Cli::try_parse_from(["provlog", "diff", "--old", "a", "--old", "b", "--new", "c"])
+                .expect("parses");
+        let Command::Diff(d) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(d.old.len(), 2);
+        assert_eq!(d.new.len(), 1);
+        assert!(Cli::try_parse_from(["provlog", "diff", "a", "b", "c"]).is_err());
     }
 }

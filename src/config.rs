@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::{Category, System};
 use crate::classify::Diagnosis;
-use crate::cli::{AnalyzeArgs, FailOn, GroupBy};
+use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, GroupBy};
 use crate::event::{Action, Event, Status};
 use crate::input::raw::RawEvent;
 use crate::report::GroupKey;
@@ -42,18 +42,42 @@ fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
 impl Filters {
     /// The filters that can be decided on the raw event, before it is normalised.
     pub fn pass_raw(&self, raw: &RawEvent<'_>, time: Option<DateTime<Utc>>) -> bool {
-        if !self.statuses.is_empty()
-            && !self
-                .statuses
-                .contains(&raw.status().unwrap_or(Status::Unknown))
-        {
+        self.pass_fields(
+            raw.status().unwrap_or(Status::Unknown),
+            raw.action().unwrap_or(Action::Unknown),
+            time,
+            raw.job_id.as_deref(),
+            raw.cycle_id.as_deref(),
+            raw.change_id(),
+        )
+    }
+
+    /// `pass_raw` on an event already normalised: for events read in full for another
+    /// reason (the cycle statistics diagnose every failure) and delivered later.
+    pub fn pass_raw_event(&self, ev: &Event) -> bool {
+        self.pass_fields(
+            ev.status(),
+            ev.action(),
+            ev.time,
+            ev.job_id.as_deref(),
+            ev.cycle_id.as_deref(),
+            ev.change_id.as_deref(),
+        )
+    }
+
+    fn pass_fields(
+        &self,
+        status: Status,
+        action: Action,
+        time: Option<DateTime<Utc>>,
+        job_id: Option<&str>,
+        cycle_id: Option<&str>,
+        change_id: Option<&str>,
+    ) -> bool {
+        if !self.statuses.is_empty() && !self.statuses.contains(&status) {
             return false;
         }
-        if !self.actions.is_empty()
-            && !self
-                .actions
-                .contains(&raw.action().unwrap_or(Action::Unknown))
-        {
+        if !self.actions.is_empty() && !self.actions.contains(&action) {
             return false;
         }
         if self.since.is_some() || self.until.is_some() {
@@ -63,22 +87,17 @@ impl Filters {
             }
         }
         if let Some(job) = &self.job
-            && !contains_ci(raw.job_id.as_deref(), job)
+            && !contains_ci(job_id, job)
         {
             return false;
         }
         if let Some(CycleFilter::Id(c)) = &self.cycle
-            && !raw
-                .cycle_id
-                .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case(c))
+            && !cycle_id.is_some_and(|x| x.eq_ignore_ascii_case(c))
         {
             return false;
         }
         if let Some(ch) = &self.change
-            && !raw
-                .change_id()
-                .is_some_and(|x| x.to_lowercase().starts_with(ch))
+            && !change_id.is_some_and(|x| x.to_lowercase().starts_with(ch))
         {
             return false;
         }
@@ -225,6 +244,7 @@ impl AnalyzeConfig {
             GroupBy::Cycle => GroupKey::Cycle,
             GroupBy::Identity => GroupKey::Identity,
             GroupBy::Step => GroupKey::Step,
+            GroupBy::Attribute => GroupKey::Attribute,
             GroupBy::None => GroupKey::None,
         };
         Ok(AnalyzeConfig {
@@ -233,5 +253,72 @@ impl AnalyzeConfig {
             fail_on: a.fail_on,
             strict: a.strict,
         })
+    }
+}
+
+/// The two sides of `provlog diff`, each one or more paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffConfig {
+    pub old: Vec<std::path::PathBuf>,
+    pub new: Vec<std::path::PathBuf>,
+}
+
+impl DiffConfig {
+    /// Either `OLD NEW`, or `--old` and `--new` (each repeatable), not a mix: a third path
+    /// would otherwise land on a side the user did not mean. Stdin can feed one side only.
+    pub fn from_args(a: &DiffArgs) -> Result<DiffConfig> {
+        let positional: Vec<_> = a.old_file.iter().chain(&a.new_file).cloned().collect();
+        let flagged = !a.old.is_empty() || !a.new.is_empty();
+        let (old, new) = match (positional.len(), flagged) {
+            (2, false) => (vec![positional[0].clone()], vec![positional[1].clone()]),
+            (0, true) if !a.old.is_empty() && !a.new.is_empty() => (a.old.clone(), a.new.clone()),
+            _ => bail!(
+                "give the two exports to compare as OLD NEW, or as --old FILE and --new FILE (each may be repeated), not a mix"
+            ),
+        };
+        let stdin = old
+            .iter()
+            .chain(&new)
+            .filter(|p| p.as_os_str() == "-")
+            .count();
+        if stdin > 1 {
+            bail!("stdin (-) can be read only once; give files for the other side");
+        }
+        Ok(DiffConfig { old, new })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn diff_args(pos: &[&str], old: &[&str], new: &[&str]) -> DiffArgs {
+        DiffArgs {
+            old_file: pos.first().map(PathBuf::from),
+            new_file: pos.get(1).map(PathBuf::from),
+            old: old.iter().map(PathBuf::from).collect(),
+            new: new.iter().map(PathBuf::from).collect(),
+            format: crate::cli::FormatArg::Table,
+            bom: false,
+            no_bom: false,
+        }
+    }
+
+    #[test]
+    fn diff_sides_are_positional_or_flagged_never_mixed() {
+        let c = DiffConfig::from_args(&diff_args(&["a", "b"], &[], &[])).expect("ok");
+        assert_eq!((c.old.len(), c.new.len()), (1, 1));
+        let c = DiffConfig::from_args(&diff_args(&[], &["a", "b"], &["c"])).expect("ok");
+        assert_eq!((c.old.len(), c.new.len()), (2, 1));
+        for bad in [
+            diff_args(&["a"], &[], &[]),
+            diff_args(&["a"], &[], &["c"]),
+            diff_args(&["a", "b"], &["c"], &[]),
+            diff_args(&[], &["a"], &[]),
+            diff_args(&["-", "-"], &[], &[]),
+        ] {
+            assert!(DiffConfig::from_args(&bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -68,6 +68,104 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
             "サイクルごとに再試行されますが、修正するまで失敗し続けます",
         ),
         "retry_manual" => ("needs a person", "手動での対応が必要です"),
+        // Priorities and persistent failures.
+        "priority" => ("Priority", "優先度"),
+        "priority_needs_action" => ("needs action", "要対応"),
+        "priority_will_retry" => ("will retry", "自動で再試行"),
+        "persistent" => ("persistent", "件が継続"),
+        "persistent_text" => (
+            "{n} of {m} identities failed this way in two or more cycles (persistent).",
+            "{m} 件中 {n} 件の対象が 2 サイクル以上で同じ失敗を繰り返しています (継続的な失敗)。",
+        ),
+        // Quarantine warnings.
+        "warnings" => ("Warnings", "警告"),
+        "warn_head" => (
+            "Job {job} is at risk of quarantine",
+            "ジョブ {job} は検疫 (quarantine) されるおそれがあります",
+        ),
+        "warn_cycle" => (
+            "in cycle {cycle} ({first} … {last}), {failures} of {events} events failed ({share}%)",
+            "サイクル {cycle} ({first} … {last}) で {events} 件中 {failures} 件が失敗しました ({share}%)",
+        ),
+        "warn_sep" => ("; ", "。"),
+        "warn_config" => (
+            "{n} of the {failures} failures are auth, permission or target-config failures",
+            "失敗 {failures} 件のうち {n} 件が認証・権限・接続先設定 (auth, permission, target-config) の問題です",
+        ),
+        "warn_end" => (".", "。"),
+        "warn_more_cycles" => (
+            "{n} of this job's {m} cycles crossed the threshold.",
+            "このジョブの {m} サイクル中 {n} サイクルがしきい値を超えています。",
+        ),
+        "warn_why" => (
+            "Entra quarantines a job whose calls mostly fail, and then runs it far less often.",
+            "Entra は呼び出しの大半が失敗するジョブを検疫し、実行頻度を大きく下げます。",
+        ),
+        "warn_check" => ("Check first", "まず確認すること"),
+        "warn_entries" => ("Catalog entries", "該当するカタログ エントリ"),
+        "list_sep" => ("; ", "、"),
+        "check_credentials" => (
+            "the credentials (secret token, client secret or certificate, and their expiry)",
+            "資格情報 (シークレット トークン、クライアント シークレットや証明書と、その有効期限)",
+        ),
+        "check_target_url" => (
+            "the target URL (tenant URL or SCIM endpoint, and that Entra can reach it)",
+            "接続先 URL (テナント URL や SCIM エンドポイントと、Entra から到達できるか)",
+        ),
+        "check_admin_consent" => (
+            "admin consent and the permissions granted to the app",
+            "管理者の同意と、アプリに付与されたアクセス許可",
+        ),
+        // The cycle and attribute views.
+        "groups_by_cycle" => ("Cycles", "サイクル別"),
+        "cycle" => ("Cycle", "サイクル"),
+        "events_col" => ("Events", "イベント数"),
+        "top_diagnoses" => ("Top diagnoses", "主な診断"),
+        "at_risk" => ("at risk of quarantine", "検疫のおそれ"),
+        "groups_by_attribute" => (
+            "invalid-data and conflict failures by attribute",
+            "属性別の invalid-data / conflict の失敗",
+        ),
+        "attribute" => ("Attribute", "属性"),
+        "offending_value" => ("Value", "問題の値"),
+        "detail" => ("Detail", "詳細"),
+        "not_named" => ("(not named in the message)", "(メッセージに属性名なし)"),
+        "outside_view" => (
+            "Not shown here, as they are not invalid-data or conflict failures (see --group-by diagnosis): {n} selected events.",
+            "invalid-data / conflict 以外のため、ここに表示していない対象イベント (--group-by diagnosis を参照): {n} 件",
+        ),
+        // provlog diff.
+        "diff_title" => (
+            "Provisioning failures: what changed",
+            "プロビジョニングの失敗: 変化の一覧",
+        ),
+        "old_export" => ("Old export", "旧エクスポート"),
+        "new_export" => ("New export", "新エクスポート"),
+        "overlap" => ("Overlap", "重複"),
+        "overlap_text" => (
+            "failing events found in both exports, counted once: {n}",
+            "両方のエクスポートに含まれる失敗イベント (1 件として数えます): {n} 件",
+        ),
+        "changes" => ("Changes", "変化"),
+        "change" => ("Change", "変化"),
+        "change_new" => ("new", "新規"),
+        "change_persisting" => ("persisting", "継続"),
+        "change_resolved" => ("resolved", "解消"),
+        "came_and_went" => (
+            "{n} failed and recovered inside one export, not listed",
+            "{n} 件は 1 つのエクスポート内で失敗後に回復したため表示していません",
+        ),
+        "failures_word" => ("failures", "件の失敗"),
+        "successes_word" => ("successes", "件の成功"),
+        "failures_old_new" => ("Failures (old/new)", "失敗数 (旧/新)"),
+        "last_failure" => ("Last failure", "最後の失敗"),
+        "note" => ("Note", "備考"),
+        "resolved_success" => ("succeeded at {t}", "{t} に成功"),
+        "resolved_absence" => ("did not come back", "再発なし"),
+        "no_changes" => (
+            "No failure is new, persisting or resolved between these exports.",
+            "これらのエクスポート間で新規・継続・解消の失敗はありません。",
+        ),
         _ => return key,
     };
     match lang {
@@ -121,9 +219,60 @@ mod tests {
             "what_to_do",
             "no_match",
             "retry_manual",
+            "priority",
+            "priority_needs_action",
+            "priority_will_retry",
+            "persistent_text",
+            "warnings",
+            "warn_head",
+            "warn_cycle",
+            "warn_config",
+            "warn_more_cycles",
+            "warn_why",
+            "warn_check",
+            "warn_entries",
+            "check_credentials",
+            "check_target_url",
+            "check_admin_consent",
+            "groups_by_cycle",
+            "top_diagnoses",
+            "at_risk",
+            "groups_by_attribute",
+            "offending_value",
+            "not_named",
+            "outside_view",
+            "diff_title",
+            "old_export",
+            "new_export",
+            "overlap_text",
+            "change_new",
+            "change_persisting",
+            "change_resolved",
+            "came_and_went",
+            "failures_old_new",
+            "last_failure",
+            "resolved_success",
+            "resolved_absence",
+            "no_changes",
         ] {
             assert_ne!(t(Lang::En, key), key);
             assert_ne!(t(Lang::Ja, key), t(Lang::En, key));
+        }
+        // Templates keep their placeholders in both languages.
+        for key in [
+            "warn_cycle",
+            "warn_config",
+            "outside_view",
+            "came_and_went",
+            "overlap_text",
+        ] {
+            for p in ["{n}", "{cycle}", "{failures}", "{events}", "{share}"] {
+                assert_eq!(
+                    t(Lang::En, key).contains(p),
+                    t(Lang::Ja, key).contains(p),
+                    "{key} {p}"
+                );
+            }
         }
     }
 }

@@ -4,11 +4,14 @@
 //! `classify` (with `catalog` and `reason`) → `report` → `render`. Only this file and
 //! `main.rs` touch the process's standard streams.
 
+pub mod attribute;
 pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod cycles;
+pub mod diff;
 pub mod error;
 pub mod event;
 pub mod i18n;
@@ -160,6 +163,25 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 &mut out,
             )?;
             Exit::Ok
+        }
+        Command::Diff(args) => {
+            let cfg = config::DiffConfig::from_args(&args)?;
+            let bom = if args.no_bom {
+                false
+            } else {
+                args.bom || lang == Lang::Ja
+            };
+            cmd::diff::run(
+                &cfg,
+                &catalog,
+                cmd::analyze::Output {
+                    writer: &mut out,
+                    format: args.format,
+                    style,
+                    bom,
+                },
+                err,
+            )?
         }
         Command::Catalog(c) => {
             match c {

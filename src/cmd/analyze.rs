@@ -8,6 +8,7 @@ use crate::catalog::{Catalog, Lang};
 use crate::classify::classify_event;
 use crate::cli::{FailOn, FormatArg};
 use crate::config::{AnalyzeConfig, CycleFilter};
+use crate::cycles::Cycles;
 use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
@@ -71,6 +72,8 @@ struct Analyzer<'a, 'w> {
     lang: Lang,
     summary: Summary,
     groups: Groups,
+    /// Every cycle's statistics, over all events read (not only the selected ones).
+    cycles: Cycles,
     records: Vec<Record>,
     keep_records: bool,
     stream: Stream<'w>,
@@ -138,13 +141,25 @@ impl EventSink for Analyzer<'_, '_> {
         if let Some(c) = raw.cycle_id.as_deref() {
             s.see_cycle(c);
         }
-        self.cfg.filters.pass_raw(raw, time)
+        let app = raw
+            .service_principal
+            .name
+            .as_deref()
+            .or(raw.service_principal.id.as_deref());
+        self.cycles.see(
+            raw.job_id.as_deref(),
+            raw.cycle_id.as_deref(),
+            app,
+            time,
+            action,
+            status,
+        );
+        // Every failure is read in full, selected or not: the cycle statistics and the
+        // quarantine warnings need its diagnosis. `selected` applies the filters again.
+        self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
     }
 
     fn selected(&mut self, ev: Event, damage: Damage) {
-        if damage.raw == 0 && damage.bad_fields > 0 {
-            self.summary.damaged += 1;
-        }
         let needs_diagnosis =
             ev.status() != Status::Success || ev.error.code.is_some() || ev.error.reason.is_some();
         let (diagnosis, facts) = if needs_diagnosis {
@@ -153,6 +168,18 @@ impl EventSink for Analyzer<'_, '_> {
         } else {
             (None, crate::classify::event_facts(&ev))
         };
+        if ev.status() == Status::Failure
+            && let Some(d) = &diagnosis
+        {
+            self.cycles
+                .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), d);
+        }
+        if !self.cfg.filters.pass_raw_event(&ev) {
+            return;
+        }
+        if damage.raw == 0 && damage.bad_fields > 0 {
+            self.summary.damaged += 1;
+        }
         if !self.cfg.filters.pass_event(&ev, diagnosis.as_ref()) {
             return;
         }
@@ -280,6 +307,7 @@ pub fn run(
         lang: style.lang,
         summary: Summary::default(),
         groups: Groups::default(),
+        cycles: Cycles::default(),
         records: Vec::new(),
         keep_records,
         stream,
@@ -377,11 +405,15 @@ pub fn run(
         Stream::None => {}
     }
     if let Some(w) = render_at_end {
+        let mut summary = an.summary;
+        summary.warnings = an.cycles.warnings();
+        let outside_view = an.groups.outside;
         let report = Report {
-            summary: an.summary,
-            groups: an.groups.finish(),
+            summary,
+            groups: an.groups.finish_with(an.cfg.group_by, &an.cycles),
             group_by: an.cfg.group_by,
             records: an.records,
+            outside_view,
         };
         match format {
             FormatArg::Json => render::json::render(w, &report)?,

@@ -2,4 +2,5 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod diff;
 pub mod explain;

@@ -6,6 +6,7 @@
 //! encoded) in JSON and CSV.
 
 pub mod csv;
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod table;

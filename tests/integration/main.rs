@@ -4,5 +4,8 @@ mod util;
 
 mod analyze;
 mod bad_input;
+mod diff;
+mod events;
 mod explain;
 mod inputs;
+mod insights;
