@@ -174,7 +174,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             cmd::diff::run(
                 &cfg,
                 &catalog,
-                cmd::analyze::Output {
+                cmd::diff::Output {
                     writer: &mut out,
                     format: args.format,
                     style,

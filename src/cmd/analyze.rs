@@ -130,22 +130,17 @@ impl EventSink for Analyzer<'_, '_> {
         if let Some(t) = time {
             s.see_time(t);
         }
-        if let Some(app) = raw
-            .service_principal
-            .name
-            .as_deref()
-            .or(raw.service_principal.id.as_deref())
-        {
-            s.see_app(app);
-        }
-        if let Some(c) = raw.cycle_id.as_deref() {
-            s.see_cycle(c);
-        }
         let app = raw
             .service_principal
             .name
             .as_deref()
             .or(raw.service_principal.id.as_deref());
+        if let Some(app) = app {
+            s.see_app(app);
+        }
+        if let Some(c) = raw.cycle_id.as_deref() {
+            s.see_cycle(c);
+        }
         self.cycles.see(
             raw.job_id.as_deref(),
             raw.cycle_id.as_deref(),

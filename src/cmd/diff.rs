@@ -21,6 +21,14 @@ use crate::time::parse_time;
 
 use super::analyze::warn;
 
+/// Output settings decided by the caller.
+pub struct Output<'w> {
+    pub writer: &'w mut dyn Write,
+    pub format: FormatArg,
+    pub style: Style,
+    pub bom: bool,
+}
+
 /// Most record problems printed one by one; the rest are counted.
 const MAX_PROBLEMS_SHOWN: usize = 20;
 
@@ -126,7 +134,7 @@ impl DiffSink<'_> {
 pub fn run(
     cfg: &DiffConfig,
     catalog: &Catalog,
-    out: super::analyze::Output<'_>,
+    out: Output<'_>,
     err: &mut dyn Write,
 ) -> Result<Exit> {
     let mut diff = Diff::default();
