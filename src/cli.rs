@@ -57,7 +57,7 @@ Failures are keyed by identity and diagnosis. A key is `new` when it is failing 
 but was not at the end of OLD, `persisting` when it is failing at the end of both, and `resolved` \
 when it was failing at the end of OLD and no longer is in NEW (the identity later succeeded, or \
 the failure did not come back). An event present in both exports (the same change id) is \
-counted once.",
+counted once. Only failures are compared; warnings and skipped events are not.",
         after_help = "Examples:\n  provlog diff yesterday.json today.json\n  provlog diff --old mon.json --old tue.json --new wed.json\n  provlog diff exports/2026-11-24/ exports/2026-11-25/ --format markdown\n  provlog diff old.json new.json --format ndjson | jq -r 'select(.change==\"new\") | .identity'"
     )]
     Diff(DiffArgs),
@@ -90,14 +90,21 @@ pub enum FormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GroupBy {
+    /// The catalog entry that explains the failure
     Diagnosis,
+    /// The raw error code
     Code,
+    /// The application (service principal)
     App,
+    /// Each cycle: time span, counts by action and status, top diagnoses
     Cycle,
+    /// The user or group
     Identity,
+    /// The provisioning step that failed
     Step,
     /// invalid-data and conflict failures by the attribute (and value) they name
     Attribute,
+    /// No groups: one row per event
     None,
 }
 

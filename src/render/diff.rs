@@ -13,14 +13,14 @@ use serde::Serialize;
 
 use super::csv::{guard, io_of};
 use super::markdown::cell;
-use super::table::{category_cell, header, new_table, unicode_width};
+use super::table::{header, new_table, unicode_width};
 use super::wire::{WireDiagnosis, WireEvent};
 use super::{Style, one_line, shorten};
 use crate::catalog::Lang;
 use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
 use crate::i18n::t;
 use crate::time::format_time;
-use comfy_table::Cell;
+use comfy_table::{Cell, ColumnConstraint, Width};
 
 fn change_text(c: Change, lang: Lang) -> &'static str {
     match c {
@@ -148,11 +148,9 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
         &[
             t(lang, "change"),
             t(lang, "identity"),
-            t(lang, "category"),
             t(lang, "diagnosis"),
             t(lang, "failures_old_new"),
             t(lang, "last_failure"),
-            t(lang, "note"),
         ],
         &style,
     );
@@ -162,24 +160,44 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
             who.push('\n');
             who.push_str(&shorten(&one_line(id), 40));
         }
+        // The id alone with its category: a title would make the row tall, and
+        // `provlog explain ID` gives the rest.
+        let diagnosis = format!(
+            "{}\n{}",
+            one_line(&row.diagnosis.id),
+            row.diagnosis.category.as_str()
+        );
+        let mut when = row
+            .last_failure
+            .as_ref()
+            .map(format_time)
+            .unwrap_or_default();
+        let note = note(row, lang);
+        if !note.is_empty() {
+            when.push('\n');
+            when.push_str(&note);
+        }
         table.add_row(vec![
             Cell::new(change_text(row.change, lang)),
             Cell::new(who),
-            category_cell(Some(row.diagnosis.category), &style),
-            Cell::new(format!(
-                "{}\n{}",
-                one_line(&row.diagnosis.id),
-                shorten(&one_line(&row.diagnosis.title), 60)
-            )),
+            Cell::new(diagnosis),
             Cell::new(counts_text(row)),
-            Cell::new(
-                row.last_failure
-                    .as_ref()
-                    .map(format_time)
-                    .unwrap_or_default(),
-            ),
-            Cell::new(note(row, lang)),
+            Cell::new(when),
         ]);
+    }
+    // Keep catalog ids (what `provlog explain` takes) and times whole; the widths include
+    // the cell padding.
+    let id_width = r
+        .rows
+        .iter()
+        .map(|row| row.diagnosis.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48) as u16;
+    for (col, width) in [(2, id_width + 2), (4, 22)] {
+        if let Some(c) = table.column_mut(col) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
     }
     writeln!(w, "{table}")
 }

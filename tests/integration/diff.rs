@@ -95,6 +95,38 @@ fn expected() -> BTreeSet<(String, String, String)> {
     .collect()
 }
 
+/// `fixtures/diff/` holds this scenario for the README's example; it must stay the same
+/// events. `PROVLOG_UPDATE_FIXTURES=1 cargo test` rewrites it.
+#[test]
+fn the_fixtures_are_this_scenario() {
+    let (a, b) = new_events();
+    let whole: Vec<E> = a.iter().chain(&b).cloned().collect();
+    let files = [
+        ("diff/old.json", array(&old_events())),
+        ("diff/new.ndjson", ndjson(&whole)),
+    ];
+    for (rel, bytes) in files {
+        if std::env::var_os("PROVLOG_UPDATE_FIXTURES").is_some() {
+            std::fs::create_dir_all(fixture("diff")).expect("fixture folder");
+            std::fs::write(fixture(rel), &bytes).expect("write fixture");
+        }
+        assert!(
+            read_fixture(rel) == bytes,
+            "{rel} differs from the scenario"
+        );
+    }
+    let rows = run(&[
+        "diff",
+        &fixture("diff/old.json"),
+        &fixture("diff/new.ndjson"),
+        "--format",
+        "ndjson",
+    ])
+    .ok()
+    .ndjson();
+    assert_eq!(triples(&rows), expected());
+}
+
 #[test]
 fn overlapping_exports_give_the_known_sets() {
     let x = exports();
