@@ -93,6 +93,8 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
             "失敗 {failures} 件のうち {n} 件が認証・権限・接続先設定 (auth, permission, target-config) の問題です",
         ),
         "warn_end" => (".", "。"),
+        // Between sentences: Japanese runs them on.
+        "sentence_sep" => (" ", ""),
         "warn_more_cycles" => (
             "{n} of this job's {m} cycles crossed the threshold.",
             "このジョブの {m} サイクル中 {n} サイクルがしきい値を超えています。",

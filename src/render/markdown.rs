@@ -122,7 +122,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             w,
             "| {} | {} | {} | {} | `{}` | {} | {} |",
             i + 1,
-            cell(&priority_text(g, lang, " ")),
+            cell(&priority_text(g, lang, false)),
             g.count,
             g.category().map(|c| c.as_str()).unwrap_or(""),
             g.key.replace('`', "'").replace('|', "\\|"),
@@ -156,7 +156,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 w,
                 "**{}:** {}",
                 t(lang, "priority"),
-                cell(&priority_text(g, lang, " "))
+                cell(&priority_text(g, lang, false))
             )?;
             if g.persistent_identities > 0 {
                 writeln!(

@@ -137,14 +137,14 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
     }
     first.push_str(t(lang, "warn_end"));
     if w.cycles_at_risk > 1 {
-        first.push(' ');
+        first.push_str(t(lang, "sentence_sep"));
         first.push_str(
             &t(lang, "warn_more_cycles")
                 .replace("{n}", &w.cycles_at_risk.to_string())
                 .replace("{m}", &w.cycles.to_string()),
         );
     }
-    first.push(' ');
+    first.push_str(t(lang, "sentence_sep"));
     first.push_str(t(lang, "warn_why"));
     let checks: Vec<&str> = w.checks.iter().map(|c| check_text(*c, lang)).collect();
     let entries: Vec<String> = w
@@ -183,9 +183,10 @@ fn warnings_block(w: &mut dyn Write, s: &Summary, style: &Style) -> io::Result<(
     writeln!(w)
 }
 
-/// The priority of a group, with the next retry time for one that will retry; `sep` goes
-/// between the priority and its detail.
-pub fn priority_text(g: &Group, lang: Lang, sep: &str) -> String {
+/// The priority of a group, with the next retry time for one that will retry. `cell` gives
+/// the compact form for a table cell: the detail on a second line, the time to the second.
+pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
+    let sep = if cell { "\n" } else { " " };
     match g.priority {
         None => String::new(),
         Some(Priority::NeedsAction) => {
@@ -200,8 +201,13 @@ pub fn priority_text(g: &Group, lang: Lang, sep: &str) -> String {
             s
         }
         Some(Priority::WillRetry) => match g.next_retry {
+            Some(n) if cell => format!(
+                "{}\n{}",
+                t(lang, "priority_will_retry"),
+                n.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
             Some(n) => format!(
-                "{}{sep}({} {})",
+                "{} ({} {})",
                 t(lang, "priority_will_retry"),
                 t(lang, "next_retry"),
                 format_time(&n)
@@ -400,7 +406,7 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
 }
 
 fn priority_cell(g: &Group, style: &Style) -> Cell {
-    let cell = Cell::new(priority_text(g, style.lang, "\n"));
+    let cell = Cell::new(priority_text(g, style.lang, true));
     match (style.color, g.priority) {
         (true, Some(Priority::NeedsAction)) => cell.fg(Color::Red),
         (true, Some(Priority::WillRetry)) => cell.fg(Color::Blue),
@@ -436,7 +442,7 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
             w,
             "    {}: {}",
             t(lang, "priority"),
-            priority_text(g, lang, " ")
+            priority_text(g, lang, false)
         )?;
     }
     if g.persistent_identities > 0 {
