@@ -286,6 +286,13 @@ impl DiffConfig {
         }
         Ok(DiffConfig { old, new })
     }
+
+    pub fn reads_stdin(&self) -> bool {
+        self.old
+            .iter()
+            .chain(&self.new)
+            .any(|p| p.as_os_str() == "-")
+    }
 }
 
 #[cfg(test)]

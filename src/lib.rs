@@ -166,6 +166,13 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
         }
         Command::Diff(args) => {
             let cfg = config::DiffConfig::from_args(&args)?;
+            if cfg.reads_stdin() && io::stdin().is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: '-' reads an export from stdin, but stdin is a terminal. Try: provlog diff OLD.json NEW.json"
+                );
+                return Ok(Exit::Error);
+            }
             let bom = if args.no_bom {
                 false
             } else {

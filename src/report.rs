@@ -470,6 +470,74 @@ mod tests {
         }
     }
 
+    fn failure(code: &str, who: &str, cycle: &str, retry: Option<Retry>, retries: u32) -> Record {
+        let mut r = rec(code, who, &format!("{who}-{cycle}"));
+        r.event.cycle_id = Some(cycle.to_owned());
+        let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+        d.id = code.to_owned();
+        d.retry = retry;
+        r.diagnosis = Some(d);
+        r.facts.retry_count = Some(retries);
+        r
+    }
+
+    #[test]
+    fn what_one_failure_asks_for() {
+        let f = |retry, n| {
+            let r = failure("x", "a", "c", retry, n);
+            Priority::of(r.diagnosis.as_ref(), &r.facts)
+        };
+        assert_eq!(f(Some(Retry::Automatic), 0), Priority::WillRetry);
+        assert_eq!(f(Some(Retry::NextCycle), 2), Priority::WillRetry);
+        assert_eq!(
+            f(Some(Retry::NextCycle), RETRIES_BEFORE_ACTION),
+            Priority::NeedsAction
+        );
+        assert_eq!(f(Some(Retry::Automatic), 9), Priority::NeedsAction);
+        assert_eq!(f(Some(Retry::Manual), 0), Priority::NeedsAction);
+        assert_eq!(f(None, 0), Priority::NeedsAction, "unclassified");
+    }
+
+    #[test]
+    fn a_failure_back_in_another_cycle_is_persistent_and_needs_action() {
+        let mut g = Groups::default();
+        let auto = Some(Retry::Automatic);
+        // "p": the same identity in two cycles; "q": twice in one cycle; "r": once.
+        for (who, cycle) in [
+            ("p", "c1"),
+            ("p", "c2"),
+            ("q", "c1"),
+            ("q", "c1"),
+            ("r", "c1"),
+        ] {
+            g.add(
+                GroupKey::Diagnosis,
+                &failure("persist", who, cycle, auto, 0),
+            );
+        }
+        // More events than "persist", but it will retry: listed after it.
+        for who in ["s", "t", "u", "v", "w", "x", "y"] {
+            g.add(GroupKey::Diagnosis, &failure("calm", who, "c1", auto, 0));
+        }
+        let mut ok = rec("ok", "u", "9");
+        ok.event.status = Some(Status::Success);
+        g.add(GroupKey::Code, &ok);
+        let v = g.finish();
+        let got: Vec<_> = v
+            .iter()
+            .map(|g| (g.key.as_str(), g.priority, g.persistent_identities))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("persist", Some(Priority::NeedsAction), 1),
+                ("calm", Some(Priority::WillRetry), 0),
+                // No failure, no priority: last whatever its count.
+                ("ok", None, 0),
+            ]
+        );
+    }
+
     #[test]
     fn groups_sort_by_count_then_key_and_keep_examples() {
         let mut g = Groups::default();
