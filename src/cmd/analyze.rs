@@ -13,6 +13,7 @@ use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem};
+use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
@@ -52,6 +53,7 @@ struct Analyzer<'a, 'w> {
     problems: Vec<Problem>,
     failed: bool,
     warned: bool,
+    redactor: Option<Redactor>,
 }
 
 impl Analyzer<'_, '_> {
@@ -113,6 +115,15 @@ impl EventSink for Analyzer<'_, '_> {
         if damage.raw == 0 && damage.bad_fields > 0 {
             self.summary.damaged += 1;
         }
+        // `--identity` looks at the real names, so it is decided before redaction; the
+        // diagnosis is made on the redacted event, so that captured values are pseudonyms.
+        if !self.cfg.filters.pass_identity(&ev) {
+            return;
+        }
+        let ev = match &mut self.redactor {
+            Some(r) => r.event(ev),
+            None => ev,
+        };
         let needs_diagnosis =
             ev.status() != Status::Success || ev.error.code.is_some() || ev.error.reason.is_some();
         let (diagnosis, facts) = if needs_diagnosis {
@@ -121,7 +132,7 @@ impl EventSink for Analyzer<'_, '_> {
         } else {
             (None, crate::classify::event_facts(&ev))
         };
-        if !self.cfg.filters.pass_event(&ev, diagnosis.as_ref()) {
+        if !self.cfg.filters.pass_diagnosis(&ev, diagnosis.as_ref()) {
             return;
         }
         self.summary.selected += 1;
@@ -221,6 +232,7 @@ pub fn run(
         ),
     };
     let mut exit = Exit::Ok;
+    let redactor = cfg.redact.map(Redactor::new);
     let mut an = Analyzer {
         cfg,
         catalog,
@@ -236,6 +248,7 @@ pub fn run(
         problems: Vec::new(),
         failed: false,
         warned: false,
+        redactor,
     };
     for p in &expand_errors {
         warn(err, p);
