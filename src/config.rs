@@ -309,3 +309,41 @@ impl AnalyzeConfig {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show_args(args: &[&str]) -> ShowArgs {
+        ShowArgs {
+            args: args.iter().map(Into::into).collect(),
+            files: Vec::new(),
+            format: crate::cli::ShowFormat::Table,
+            redact: None,
+        }
+    }
+
+    #[test]
+    fn show_arguments_split_into_ids_and_inputs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let existing = dir.path().join("cafe");
+        std::fs::write(&existing, b"[]").expect("write");
+        let existing = existing.display().to_string();
+        let cfg = ShowConfig::from_args(&show_args(&[
+            "06C7",
+            "-",
+            &existing,
+            "export.json",
+            "17bf-a9",
+            "06c7",
+        ]))
+        .expect("valid");
+        assert_eq!(cfg.prefixes, ["06c7", "17bf-a9"]);
+        let inputs: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
+        // A hex-looking name that exists is a file; a missing file name is still an input.
+        assert_eq!(inputs, ["-", existing.as_str(), "export.json"]);
+        assert!(ShowConfig::from_args(&show_args(&["export.json"])).is_err());
+        assert!(!looks_like_change_id("--"));
+        assert!(!looks_like_change_id(""));
+    }
+}

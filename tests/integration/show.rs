@@ -299,3 +299,50 @@ fn analyze_tells_how_to_show_a_listed_change() {
     let shown = show(&[id, &file]).ok();
     assert!(shown.stdout.contains(&format!("Change {id}")));
 }
+
+#[test]
+fn log_text_cannot_escape_the_report() {
+    let event = serde_json::json!({
+        "changeId": "abcd1234-0000-0000-0000-000000000001",
+        "activityDateTime": "2026-11-20T00:00:04Z",
+        "provisioningAction": "update",
+        "provisioningStatusInfo": {
+            "status": "failure",
+            "errorInformation": {
+                "errorCode": "Weird|Code",
+                "reason": "line one \u{1b}[31mred\n```\nclosing fence? | pipe"
+            }
+        },
+        "provisioningSteps": [{
+            "name": "Step|`x`",
+            "provisioningStepType": "export",
+            "status": "failure",
+            "description": "a|b \u{1b}]0;title\u{7} *bold* [link](http://x)",
+            "details": {"k|`": "<script>alert(1)</script>"}
+        }],
+        "modifiedProperties": [
+            {"displayName": "department", "oldValue": "x|y", "newValue": "<b>z</b>"}
+        ]
+    });
+    let (_dir, path) = temp_file("one.json", event.to_string().as_bytes());
+    let table = show(&["abcd", &path]).ok();
+    assert!(!table.stdout.contains('\u{1b}'), "{}", table.stdout);
+    assert!(table.stdout.contains("\\x1b[31mred"));
+    let md = show(&["abcd", &path, "--format", "markdown"]).ok();
+    assert!(!md.stdout.contains('\u{1b}') && !md.stdout.contains('\u{7}'));
+    // The reason's own ``` cannot close its block: the fence is longer.
+    assert!(
+        md.stdout
+            .contains("````text\nline one \\x1b[31mred\n```\nclosing fence? | pipe\n````\n")
+    );
+    assert!(
+        md.stdout
+            .contains("| `department` | x\\|y | &lt;b&gt;z&lt;/b&gt; |")
+    );
+    assert!(
+        md.stdout
+            .contains("a\\|b \\x1b\\]0;title\\x07 \\*bold\\* \\[link\\](http://x)")
+    );
+    assert!(md.stdout.contains("&lt;script&gt;"));
+    assert!(!md.stdout.contains("<script>"));
+}
