@@ -50,6 +50,11 @@ pub enum Command {
         after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json"
     )]
     Explain(ExplainArgs),
+    /// Everything about one change, ready to paste into a support ticket
+    #[command(
+        after_help = "An argument that names an existing file or folder, or `-`, is an input; an argument of hex digits and dashes is a change id (or the start of one, like a short git hash). Inputs after `--` are always inputs. With no input, stdin is read.\n\nExamples:\n  provlog show 06c73914 export.json\n  provlog show 06c73914 17bfa0e2 ProvisioningLogs_2026-11-25.csv --format markdown --redact\n  provlog show 06c73914 --format json -- export.json"
+    )]
+    Show(ShowArgs),
     /// Browse and export the built-in catalog
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -153,6 +158,42 @@ pub struct AnalyzeArgs {
     /// Never write a byte-order mark
     #[arg(long)]
     pub no_bom: bool,
+    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// (`--redact keep-domain` keeps the domain of addresses)
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
+    pub redact: Option<RedactArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactArg {
+    /// Everything personal is replaced
+    All,
+    /// E-mail addresses and UPNs keep their domain (`user-0001@contoso.com`)
+    KeepDomain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Change ids or unique starts of them, and export files or folders
+    #[arg(value_name = "CHANGE_ID|FILE", required = true)]
+    pub args: Vec<std::ffi::OsString>,
+    /// Inputs named after `--`
+    #[arg(last = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format (markdown is the one to paste into a ticket; json is one NDJSON line per event)
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// (`--redact keep-domain` keeps the domain of addresses)
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
+    pub redact: Option<RedactArg>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -216,7 +257,7 @@ pub enum ExportFormat {
 /// `provlog FILE` means `provlog analyze FILE`: insert the subcommand when the first
 /// argument that is not a global option is not a known command.
 pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const COMMANDS: &[&str] = &["analyze", "explain", "catalog", "help"];
+    const COMMANDS: &[&str] = &["analyze", "explain", "show", "catalog", "help"];
     const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
     let mut i = 1;
     while i < args.len() {
@@ -246,6 +287,35 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
     args
 }
 
+/// `--redact keep-domain` means `--redact=keep-domain`. The value is optional, so clap
+/// only takes it with `=`; otherwise `--redact export.json` would read the file name as the
+/// value. Only the words that are values are joined; nothing after `--` is touched.
+pub fn join_redact_value(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            out.push(a);
+            out.extend(it);
+            break;
+        }
+        if a == "--redact"
+            && let Some(next) = it.peek()
+            && (next == "keep-domain" || next == "all")
+        {
+            let mut joined = a;
+            joined.push("=");
+            if let Some(v) = it.next() {
+                joined.push(v);
+            }
+            out.push(joined);
+            continue;
+        }
+        out.push(a);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +341,47 @@ mod tests {
         assert_eq!(got, args(&["provlog", "explain", "x"]));
         let got = with_default_command(args(&["provlog", "--version"]));
         assert_eq!(got, args(&["provlog", "--version"]));
+    }
+
+    #[test]
+    fn redact_takes_its_value_with_or_without_equals() {
+        let args = |v: &[&str]| {
+            v.iter()
+                .map(Into::into)
+                .collect::<Vec<std::ffi::OsString>>()
+        };
+        let parse = |v: &[&str]| {
+            let cli = Cli::try_parse_from(join_redact_value(args(v))).expect("parses");
+            match cli.command {
+                Command::Show(s) => (s.redact, s.args.len(), s.files.len()),
+                Command::Analyze(a) => (a.redact, a.files.len(), 0),
+                _ => panic!("unexpected command"),
+            }
+        };
+        assert_eq!(
+            parse(&["provlog", "show", "06c7", "--redact", "x.json"]),
+            (Some(RedactArg::All), 2, 0)
+        );
+        assert_eq!(
+            parse(&[
+                "provlog",
+                "show",
+                "06c7",
+                "--redact",
+                "keep-domain",
+                "x.json"
+            ]),
+            (Some(RedactArg::KeepDomain), 2, 0)
+        );
+        assert_eq!(
+            parse(&["provlog", "analyze", "--redact=keep-domain", "x.json"]),
+            (Some(RedactArg::KeepDomain), 1, 0)
+        );
+        assert_eq!(
+            parse(&["provlog", "show", "06c7", "--", "--redact", "keep-domain"]),
+            (None, 1, 2)
+        );
+        assert_eq!(parse(&["provlog", "analyze", "x.json"]), (None, 1, 0));
     }
 
     #[test]

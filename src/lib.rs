@@ -14,6 +14,7 @@ pub mod event;
 pub mod i18n;
 pub mod input;
 pub mod reason;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod time;
@@ -31,7 +32,7 @@ use crate::render::Style;
 
 /// Runs provlog with these arguments and returns the exit status.
 pub fn run(args: Vec<OsString>) -> u8 {
-    let args = cli::with_default_command(args);
+    let args = cli::join_redact_value(cli::with_default_command(args));
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -137,6 +138,36 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                     style,
                     bom,
                     progress: io::stderr().is_terminal(),
+                },
+                err,
+            )?
+        }
+        Command::Show(args) => {
+            let cfg = config::ShowConfig::from_args(&args)?;
+            if cfg.inputs.is_empty() && io::stdin().is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: no input given. Try: provlog show CHANGE_ID EXPORT.json"
+                );
+                return Ok(Exit::Error);
+            }
+            let mut inputs = Vec::new();
+            let mut problems = Vec::new();
+            for item in input::expand(&cfg.inputs) {
+                match item {
+                    Ok(i) => inputs.push(i),
+                    Err(p) => problems.push(p),
+                }
+            }
+            cmd::show::run(
+                &cfg,
+                &inputs,
+                problems,
+                &catalog,
+                cmd::show::Output {
+                    writer: &mut out,
+                    format: args.format,
+                    style,
                 },
                 err,
             )?

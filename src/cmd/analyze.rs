@@ -13,6 +13,7 @@ use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem};
+use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
@@ -84,6 +85,7 @@ struct Analyzer<'a, 'w> {
     /// Bytes of the inputs read before the current one, and when to redraw next.
     progress_base: u64,
     progress_next: u64,
+    redactor: Option<Redactor>,
 }
 
 impl Analyzer<'_, '_> {
@@ -145,6 +147,15 @@ impl EventSink for Analyzer<'_, '_> {
         if damage.raw == 0 && damage.bad_fields > 0 {
             self.summary.damaged += 1;
         }
+        // `--identity` looks at the real names, so it is decided before redaction; the
+        // diagnosis is made on the redacted event, so that captured values are pseudonyms.
+        if !self.cfg.filters.pass_identity(&ev) {
+            return;
+        }
+        let ev = match &mut self.redactor {
+            Some(r) => r.event(ev),
+            None => ev,
+        };
         let needs_diagnosis =
             ev.status() != Status::Success || ev.error.code.is_some() || ev.error.reason.is_some();
         let (diagnosis, facts) = if needs_diagnosis {
@@ -153,7 +164,7 @@ impl EventSink for Analyzer<'_, '_> {
         } else {
             (None, crate::classify::event_facts(&ev))
         };
-        if !self.cfg.filters.pass_event(&ev, diagnosis.as_ref()) {
+        if !self.cfg.filters.pass_diagnosis(&ev, diagnosis.as_ref()) {
             return;
         }
         self.summary.selected += 1;
@@ -274,6 +285,7 @@ pub fn run(
         ),
     };
     let mut exit = Exit::Ok;
+    let redactor = cfg.redact.map(Redactor::new);
     let mut an = Analyzer {
         cfg,
         catalog,
@@ -292,6 +304,7 @@ pub fn run(
         progress,
         progress_base: 0,
         progress_next: 0,
+        redactor,
     };
     for p in &expand_errors {
         warn(err, p);

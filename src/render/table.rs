@@ -169,7 +169,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             for (i, g) in r.groups.iter().enumerate() {
                 group_detail(w, i + 1, g, &style)?;
             }
-            Ok(())
+            show_hint(w, r, lang)
         }
         other => {
             writeln!(
@@ -183,7 +183,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     }
 }
 
-fn unicode_width(s: &str) -> usize {
+pub fn unicode_width(s: &str) -> usize {
     // East Asian wide characters take two columns in a terminal.
     s.chars()
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
@@ -309,6 +309,33 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         writeln!(w, "    {}: {}", t(lang, "docs"), doc)?;
     }
     Ok(())
+}
+
+/// Tells how to get the full report of one of the changes listed, with a real id.
+fn show_hint(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
+    let Some(id) = r.groups.iter().find_map(|g| g.change_ids.first()) else {
+        return Ok(());
+    };
+    // The input's name when it can be pasted into a shell as it is.
+    let file = match r.summary.inputs.as_slice() {
+        [one]
+            if !one.label.is_empty()
+                && one
+                    .label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/._-+:@\\".contains(c)) =>
+        {
+            one.label.clone()
+        }
+        _ => "FILE".to_owned(),
+    };
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}: provlog show {} {file}",
+        t(lang, "show_hint"),
+        one_line(id)
+    )
 }
 
 fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {

@@ -6,3 +6,5 @@ mod analyze;
 mod bad_input;
 mod explain;
 mod inputs;
+mod redact;
+mod show;
