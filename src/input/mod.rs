@@ -1,7 +1,9 @@
 //! Bytes in, events out: finds the inputs, detects each one's shape from its content, and
 //! runs the reader for it. Readers never see the catalog or the output.
 
+pub mod console;
 pub mod csv;
+pub mod decode;
 pub mod fields;
 pub mod json;
 pub mod normalize;
