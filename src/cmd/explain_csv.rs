@@ -7,11 +7,12 @@
 //! same CSV with the diagnosis in added columns (every original cell unchanged, in order),
 //! or NDJSON / JSON per row, or a table or Markdown view grouped by diagnosis.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use comfy_table::Cell;
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -104,8 +105,9 @@ impl Outcome {
 #[derive(Debug, Clone)]
 pub struct RowResult {
     pub outcome: Outcome,
-    /// `None` for rows without a message and succeeded rows.
-    pub diagnosis: Option<Diagnosis>,
+    /// `None` for rows without a message and succeeded rows; rows with the same message
+    /// share one.
+    pub diagnosis: Option<Rc<Diagnosis>>,
     pub facts: Facts,
     /// The job type or operation given to the matcher.
     pub task: Option<String>,
@@ -123,7 +125,8 @@ pub fn run(
     } else {
         opts.path.display().to_string()
     };
-    let bytes = read_input(&opts.path, stdin).with_context(|| label.clone())?;
+    let bytes = read_input(&opts.path, stdin)
+        .map_err(|e| anyhow!("{label}: {}", crate::input::io_text(&e)))?;
     let decoded = decode::decode(&bytes, opts.encoding).map_err(|m| anyhow!("{label}: {m}"))?;
     drop(bytes);
     if decoded.replaced {
@@ -205,6 +208,15 @@ fn cell_at(row: &console::ConsoleRow, col: Option<usize>) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The candidates for one distinct (message, job type, operation): console exports repeat
+/// the same few messages, so each is matched once and its diagnosis shared by its rows.
+struct Matched {
+    task: Option<String>,
+    found: Vec<Explained>,
+}
+
+type MatchKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+
 /// Every row's outcome, in file order.
 pub fn classify_rows(
     cat: &Catalog,
@@ -213,61 +225,69 @@ pub fn classify_rows(
     default_task: Option<&str>,
     lang: Lang,
 ) -> Vec<RowResult> {
-    struct Pending<'a> {
-        message: Option<&'a str>,
-        task: Option<String>,
-        found: Vec<Explained>,
-    }
-    let pending: Vec<Pending<'_>> = table
+    let mut cache: HashMap<MatchKey<'_>, Rc<Matched>> = HashMap::new();
+    let matched: Vec<Option<Rc<Matched>>> = table
         .rows
         .iter()
         .map(|row| {
-            let Some(message) = cell_at(row, Some(cols.message)) else {
-                return Pending {
-                    message: None,
-                    task: None,
-                    found: Vec::new(),
-                };
-            };
+            let message = cell_at(row, Some(cols.message))?;
             let job_type = cell_at(row, cols.job_type);
             let operation = cell_at(row, cols.operation);
-            let (task, found) = explain_row(cat, message, job_type, operation, default_task, lang);
-            Pending {
-                message: Some(message),
-                task,
-                found: keep_relevant(found),
-            }
+            let m = cache
+                .entry((message, job_type, operation))
+                .or_insert_with(|| {
+                    let (task, found) =
+                        explain_row(cat, message, job_type, operation, default_task, lang);
+                    Rc::new(Matched {
+                        task,
+                        found: keep_relevant(found),
+                    })
+                });
+            Some(Rc::clone(m))
         })
         .collect();
-    let export = export_system(pending.iter().map(|p| p.found.as_slice()));
-    pending
+    drop(cache);
+    let export = export_system(matched.iter().flatten().map(|m| m.found.as_slice()));
+    let unclassified = Rc::new(unclassified(export, lang));
+    // One shared diagnosis per (candidate list, chosen index).
+    let mut shared: HashMap<(*const Matched, usize), Rc<Diagnosis>> = HashMap::new();
+    matched
         .into_iter()
         .zip(&table.rows)
-        .map(|(p, row)| {
-            let Some(message) = p.message else {
+        .map(|(m, row)| {
+            let (Some(m), Some(message)) = (m, cell_at(row, Some(cols.message))) else {
                 return RowResult {
                     outcome: Outcome::NoMessage,
                     diagnosis: None,
                     facts: Facts::default(),
-                    task: p.task,
+                    task: None,
                 };
             };
-            let service = cell_at(row, cols.service);
-            let chosen = choose(p.found, export);
-            let (outcome, diagnosis, mut facts) = match chosen {
-                Some(e) => (Outcome::Diagnosed, Some(e.diagnosis), e.facts),
+            let (outcome, diagnosis, mut facts) = match choose(&m.found, export) {
+                Some(i) => {
+                    let d = shared
+                        .entry((Rc::as_ptr(&m), i))
+                        .or_insert_with(|| Rc::new(m.found[i].diagnosis.clone()));
+                    (
+                        Outcome::Diagnosed,
+                        Some(Rc::clone(d)),
+                        m.found[i].facts.clone(),
+                    )
+                }
                 None if cell_at(row, cols.status).is_some_and(console::is_success) => {
                     (Outcome::Succeeded, None, reason::parse(message))
                 }
                 None => (
                     Outcome::Unclassified,
-                    Some(unclassified(export, lang)),
+                    Some(Rc::clone(&unclassified)),
                     reason::parse(message),
                 ),
             };
             let cloudgate = export == Some(System::CloudGate)
                 || diagnosis.as_ref().and_then(|d| d.system) == Some(System::CloudGate);
-            if let Some(target) = target_of(service, message, diagnosis.as_ref(), &facts, cloudgate)
+            let service = cell_at(row, cols.service);
+            if let Some(target) =
+                target_of(service, message, diagnosis.as_deref(), &facts, cloudgate)
             {
                 facts.set_extra("target", target);
             }
@@ -275,7 +295,7 @@ pub fn classify_rows(
                 outcome,
                 diagnosis,
                 facts,
-                task: p.task,
+                task: m.task.clone(),
             }
         })
         .collect()
@@ -295,12 +315,13 @@ fn explain_row(
 ) -> (Option<String>, Vec<Explained>) {
     let task = job_type.or(operation).or(default_task);
     let found = explain(cat, message, task, lang);
-    if let (Some(k), Some(o)) = (job_type, operation) {
+    if let (Some(k), Some(o), Some(a)) = (job_type, operation, found.first())
+        && !names_both(cat, &a.diagnosis.id, k, o)
+    {
         let alt = explain(cat, message, Some(o), lang);
-        if let (Some(a), Some(b)) = (found.first(), alt.first())
+        if let Some(b) = alt.first()
             && a.diagnosis.id != b.diagnosis.id
             && names_both(cat, &b.diagnosis.id, k, o)
-            && !names_both(cat, &a.diagnosis.id, k, o)
         {
             return (task.map(str::to_owned), alt);
         }
@@ -355,11 +376,14 @@ fn export_system<'a>(rows: impl Iterator<Item = &'a [Explained]>) -> Option<Syst
 /// The best candidate, unless the export's own system also has an entry whose pattern
 /// matched: a CloudGate administrator is better served by the CloudGate entry (with steps in
 /// the CloudGate console) than by the Microsoft Graph entry for the same upstream text.
-fn choose(found: Vec<Explained>, export: Option<System>) -> Option<Explained> {
+fn choose(found: &[Explained], export: Option<System>) -> Option<usize> {
+    if found.is_empty() {
+        return None;
+    }
     let pos = export
         .and_then(|s| found.iter().position(|e| e.diagnosis.system == Some(s)))
         .unwrap_or(0);
-    found.into_iter().nth(pos)
+    Some(pos)
 }
 
 /// Nothing matched: the generic entry's steps speak of Entra provisioning events, so a
@@ -560,7 +584,7 @@ fn wire_row<'a>(v: &View<'a>, row: &'a console::ConsoleRow, res: &'a RowResult) 
             headers: &v.table.headers,
             cells: &row.cells,
         },
-        diagnosis: res.diagnosis.as_ref().map(WireDiagnosis::new),
+        diagnosis: res.diagnosis.as_deref().map(WireDiagnosis::new),
         facts: WireFacts::new(&res.facts),
     }
 }
@@ -1031,10 +1055,11 @@ mod tests {
             .collect();
         assert!(entra_first.len() >= 2, "both systems match this text");
         let kept = keep_relevant(entra_first.clone());
-        let got = choose(kept, Some(System::CloudGate)).expect("one");
-        assert_eq!(got.diagnosis.system, Some(System::CloudGate));
-        let got = choose(entra_first, None).expect("one");
-        assert_eq!(got.diagnosis.system, Some(System::Entra));
+        let got = choose(&kept, Some(System::CloudGate)).expect("one");
+        assert_eq!(kept[got].diagnosis.system, Some(System::CloudGate));
+        let got = choose(&entra_first, None).expect("one");
+        assert_eq!(entra_first[got].diagnosis.system, Some(System::Entra));
+        assert_eq!(choose(&[], Some(System::CloudGate)), None);
     }
 
     #[test]
