@@ -161,11 +161,15 @@ pub fn run(
     };
     match opts.format {
         FormatArg::Csv => {
+            // Excel reads a UTF-8 file without a BOM in the ANSI code page, garbling
+            // Japanese; a file that came from Excel (BOM, UTF-16 or Shift_JIS) goes back
+            // to it with one.
             let bom = opts.bom.unwrap_or(
                 decoded.bom
                     || decoded.encoding == decode::TextEncoding::ShiftJis
                     || lang == Lang::Ja,
             );
+            // The same line ends as the input: it is "the same CSV", columns added.
             let crlf = decoded.text.contains("\r\n");
             write_csv(out, &table, &results, bom, crlf)?;
         }
