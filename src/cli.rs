@@ -47,7 +47,7 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Diagnose a pasted error code, catalog id or message (one per line on stdin)
     #[command(
-        after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json"
+        after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json\n  provlog explain --csv job-history.csv > job-history.explained.csv\n  provlog explain --csv operation-log.csv --format table"
     )]
     Explain(ExplainArgs),
     /// Everything about one change, ready to paste into a support ticket
@@ -208,12 +208,47 @@ pub struct ExplainArgs {
     /// Error code, catalog id or message; without it, one per line from stdin
     #[arg(value_name = "CODE|MESSAGE")]
     pub text: Vec<String>,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Table)]
-    pub format: ExplainFormat,
+    /// Output format [default: table; csv with --csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FormatArg>,
     /// The IIJ job type or operation the message came with (validate.user, ...)
     #[arg(long)]
     pub task: Option<String>,
+    /// Classify every row of a console export (IIJ ID Service job list, CloudGate UNO
+    /// operation log); `-` reads stdin
+    #[arg(long, value_name = "FILE", conflicts_with = "text")]
+    pub csv: Option<PathBuf>,
+    /// The column holding the message [default: found from the headers]
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub column: Option<String>,
+    /// Text encoding of the CSV
+    #[arg(long, value_enum, requires = "csv")]
+    pub encoding: Option<EncodingArg>,
+    /// Write a UTF-8 byte-order mark before CSV output (default: on when the input had
+    /// one, was Shift_JIS, or with --lang ja)
+    #[arg(long, overrides_with = "no_bom", requires = "csv")]
+    pub bom: bool,
+    /// Never write a byte-order mark
+    #[arg(long, requires = "csv")]
+    pub no_bom: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 or UTF-16 by byte-order mark, else UTF-8 when valid, else Shift_JIS
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "utf-16", alias = "utf16")]
+    Utf16,
+    /// Shift_JIS with the Windows (CP932) extensions
+    #[value(
+        name = "shift_jis",
+        alias = "sjis",
+        alias = "cp932",
+        alias = "windows-31j"
+    )]
+    ShiftJis,
 }
 
 #[derive(Debug, Subcommand)]
@@ -382,6 +417,28 @@ mod tests {
             (None, 1, 2)
         );
         assert_eq!(parse(&["provlog", "analyze", "x.json"]), (None, 1, 0));
+    }
+
+    #[test]
+    fn explain_csv_options() {
+        let cli = Cli::try_parse_from([
+            "provlog",
+            "explain",
+            "--csv",
+            "jobs.csv",
+            "--encoding",
+            "cp932",
+            "--column",
+            "メッセージ",
+        ])
+        .expect("parses");
+        let Command::Explain(a) = cli.command else {
+            panic!("not explain")
+        };
+        assert_eq!(a.encoding, Some(EncodingArg::ShiftJis));
+        assert_eq!(a.format, None);
+        assert!(Cli::try_parse_from(["provlog", "explain", "--csv", "x.csv", "msg"]).is_err());
+        assert!(Cli::try_parse_from(["provlog", "explain", "--column", "Message"]).is_err());
     }
 
     #[test]

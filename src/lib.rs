@@ -172,7 +172,13 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 err,
             )?
         }
+        Command::Explain(args) if args.csv.is_some() => {
+            let opts = cmd::explain_csv::Options::from_args(&args, style)?;
+            cmd::explain_csv::run(&catalog, &opts, &mut io::stdin().lock(), &mut out, err)?;
+            Exit::Ok
+        }
         Command::Explain(args) => {
+            let format = cmd::explain::format_of(args.format)?;
             let stdin = io::stdin();
             if args.text.is_empty() && stdin.is_terminal() {
                 let _ = writeln!(
@@ -186,7 +192,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 &catalog,
                 &messages,
                 args.task.as_deref(),
-                args.format,
+                format,
                 lang,
                 &mut out,
             )?;

@@ -3,4 +3,5 @@
 pub mod analyze;
 pub mod catalog;
 pub mod explain;
+pub mod explain_csv;
 pub mod show;

@@ -109,7 +109,7 @@ pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
     }
 }
 
-fn new_table(style: &Style) -> Table {
+pub(crate) fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -130,7 +130,7 @@ fn new_table(style: &Style) -> Table {
     table
 }
 
-fn header(table: &mut Table, names: &[&str], style: &Style) {
+pub(crate) fn header(table: &mut Table, names: &[&str], style: &Style) {
     table.set_header(names.iter().map(|n| {
         let c = Cell::new(n);
         if style.color {
@@ -190,7 +190,7 @@ pub fn unicode_width(s: &str) -> usize {
         .sum()
 }
 
-fn category_cell(c: Option<Category>, style: &Style) -> Cell {
+pub(crate) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
     match c {
         Some(c) => {
             let cell = Cell::new(c.as_str());

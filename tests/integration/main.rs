@@ -5,6 +5,7 @@ mod util;
 mod analyze;
 mod bad_input;
 mod explain;
+mod explain_csv;
 mod inputs;
 mod redact;
 mod show;
