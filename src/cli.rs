@@ -26,13 +26,18 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Extra catalog entries (TOML, same format as the built-in catalog); an entry with a
     /// built-in id replaces it. May be given more than once.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub catalog: Vec<PathBuf>,
     /// Language of the explanations and reports [default: from LC_ALL/LANG, else en]
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub lang: Option<LangArg>,
     /// When to use colour (NO_COLOR is honoured by auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
 
@@ -42,22 +47,38 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Summary and failures grouped by diagnosis (the default command)
     #[command(
-        after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze ProvisioningLogs_2026-11-25.csv --status all\n  provlog analyze page-1.json page-2.json --group-by app\n  provlog analyze export.json --since 24h --category auth,permission\n  provlog analyze export.json --format ndjson | jq -r 'select(.diagnosis.category==\"license\") | .identity'"
+        after_long_help = "Examples:\n  provlog analyze export.json\n  provlog analyze ProvisioningLogs_2026-11-25.csv --status all\n  provlog analyze page-1.json page-2.json --group-by app\n  provlog analyze export.json --since 24h --category auth,permission\n  provlog analyze export.json --format ndjson | jq -r 'select(.diagnosis.category==\"license\") | .identity'"
     )]
     Analyze(AnalyzeArgs),
     /// Diagnose a pasted error code, catalog id or message (one per line on stdin)
     #[command(
-        after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json\n  provlog explain --csv job-history.csv > job-history.explained.csv\n  provlog explain --csv operation-log.csv --format table"
+        after_long_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json\n  provlog explain --csv job-history.csv > job-history.explained.csv\n  provlog explain --csv operation-log.csv --format table"
     )]
     Explain(ExplainArgs),
     /// Everything about one change, ready to paste into a support ticket
     #[command(
-        after_help = "An argument that names an existing file or folder, or `-`, is an input; an argument of hex digits and dashes is a change id (or the start of one, like a short git hash). Inputs after `--` are always inputs. With no input, stdin is read.\n\nExamples:\n  provlog show 06c73914 export.json\n  provlog show 06c73914 17bfa0e2 ProvisioningLogs_2026-11-25.csv --format markdown --redact\n  provlog show 06c73914 --format json -- export.json"
+        after_long_help = "An argument that names an existing file or folder, or `-`, is an input; an argument of hex digits and dashes is a change id (or the start of one, like a short git hash). Inputs after `--` are always inputs. With no input, stdin is read.\n\nExamples:\n  provlog show 06c73914 export.json\n  provlog show 06c73914 17bfa0e2 ProvisioningLogs_2026-11-25.csv --format markdown --redact\n  provlog show 06c73914 --format json -- export.json"
     )]
     Show(ShowArgs),
     /// Browse and export the built-in catalog
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  provlog catalog list --system iij\n  provlog catalog show entra.scim-incompatible-filtering --lang ja\n  provlog catalog export --format kql > provlog.kql"
+    )]
     Catalog(CatalogCommand),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_long_help = "Install, for example:\n  provlog completions bash > ~/.local/share/bash-completion/completions/provlog\n  provlog completions zsh > ~/.zfunc/_provlog\n  provlog completions fish > ~/.config/fish/completions/provlog.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_long_help = "Install, for example:\n  provlog man > ~/.local/share/man/man1/provlog.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,62 +126,67 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
     /// Statuses to report: `all`, or a list of success, failure, skipped, warning
-    #[arg(long, value_delimiter = ',', default_value = "failure,warning")]
+    #[arg(
+        help_heading = "Filters",
+        long,
+        value_delimiter = ',',
+        default_value = "failure,warning"
+    )]
     pub status: Vec<String>,
     /// Actions to report (create, update, delete, disable, stagedDelete, other)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub action: Vec<String>,
     /// Only events at or after this time (RFC 3339, or relative like 24h, 7d)
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
     pub since: Option<String>,
     /// Only events before this time (RFC 3339, or relative like 24h, 7d)
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
     pub until: Option<String>,
     /// Application (service principal name or id) containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub app: Option<String>,
     /// Job id containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub job: Option<String>,
     /// Cycle id, or `latest` for the cycle with the newest event
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub cycle: Option<String>,
     /// Change id, or a unique start of one
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub change: Option<String>,
     /// Identity (UPN, display name or object id) containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub identity: Option<String>,
     /// Error codes or diagnosis ids
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub code: Vec<String>,
     /// Diagnosis categories (auth, permission, license, conflict, ...)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub category: Vec<String>,
     /// Diagnosis systems (entra, iij, cloudgate, sds)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub system: Vec<String>,
     /// How to group failures in the table, JSON and Markdown views
-    #[arg(long, value_enum, default_value_t = GroupBy::Diagnosis)]
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = GroupBy::Diagnosis)]
     pub group_by: GroupBy,
     /// Exit with status 1 when events of this status (or worse) are found
-    #[arg(long, value_enum)]
+    #[arg(help_heading = "Exit status", long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Also treat events kept with unreadable fields as an error (exit status 2)
-    #[arg(long)]
+    #[arg(help_heading = "Exit status", long)]
     pub strict: bool,
     /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)
-    #[arg(long, overrides_with = "no_bom")]
+    #[arg(help_heading = "Output", long, overrides_with = "no_bom")]
     pub bom: bool,
     /// Never write a byte-order mark
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
     pub no_bom: bool,
     /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
     /// (`--redact keep-domain` keeps the domain of addresses)
-    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
+    #[arg(help_heading = "Output", long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
     pub redact: Option<RedactArg>,
 }
 
@@ -292,7 +318,15 @@ pub enum ExportFormat {
 /// `provlog FILE` means `provlog analyze FILE`: insert the subcommand when the first
 /// argument that is not a global option is not a known command.
 pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const COMMANDS: &[&str] = &["analyze", "explain", "show", "catalog", "help"];
+    const COMMANDS: &[&str] = &[
+        "analyze",
+        "explain",
+        "show",
+        "catalog",
+        "completions",
+        "man",
+        "help",
+    ];
     const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
     let mut i = 1;
     while i < args.len() {

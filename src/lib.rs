@@ -32,6 +32,9 @@ use crate::render::Style;
 
 /// Runs provlog with these arguments and returns the exit status.
 pub fn run(args: Vec<OsString>) -> u8 {
+    if args.len() == 2 && (args[1] == "--version" || args[1] == "-V") {
+        return print_version();
+    }
     let args = cli::join_redact_value(cli::with_default_command(args));
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
@@ -51,6 +54,24 @@ pub fn run(args: Vec<OsString>) -> u8 {
             let _ = writeln!(err, "provlog: {}", one_line_error(&e));
             Exit::Error.code()
         }
+    }
+}
+
+/// `provlog --version`: the version and the built-in catalog's version and size.
+fn print_version() -> u8 {
+    let line = match Catalog::load(&[]) {
+        Ok(c) => format!(
+            "provlog {} (catalog {}, {} entries)",
+            env!("CARGO_PKG_VERSION"),
+            c.version,
+            c.entries.len()
+        ),
+        Err(_) => format!("provlog {}", env!("CARGO_PKG_VERSION")),
+    };
+    match writeln!(io::stdout(), "{line}") {
+        Ok(()) => Exit::Ok.code(),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok.code(),
+        Err(_) => Exit::Error.code(),
     }
 }
 
@@ -196,6 +217,16 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 lang,
                 &mut out,
             )?;
+            Exit::Ok
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "provlog", &mut out);
+            Exit::Ok
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
             Exit::Ok
         }
         Command::Catalog(c) => {

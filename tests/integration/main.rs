@@ -7,5 +7,6 @@ mod bad_input;
 mod explain;
 mod explain_csv;
 mod inputs;
+mod polish;
 mod redact;
 mod show;

@@ -20,43 +20,6 @@ const SHAPES: &[(&str, &str)] = &[
 /// update whose reason embeds a display name, with old → new properties.
 const IDS: [&str; 2] = ["06c73914", "17bfa0e2"];
 
-fn golden_path(name: &str) -> PathBuf {
-    [env!("CARGO_MANIFEST_DIR"), "tests", "golden", name]
-        .iter()
-        .collect()
-}
-
-/// Compares with `tests/golden/NAME`; `UPDATE_GOLDEN=1` writes the file instead.
-#[track_caller]
-fn golden(name: &str, got: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("mkdir");
-        std::fs::write(&path, got).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run UPDATE_GOLDEN=1 cargo test to create it",
-            path.display()
-        )
-    });
-    if want != got {
-        let line = want
-            .lines()
-            .zip(got.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
-        panic!(
-            "{} differs from the output, first at line {}:\n  want: {:?}\n  got:  {:?}\n\nfull output:\n{got}",
-            path.display(),
-            line + 1,
-            want.lines().nth(line),
-            got.lines().nth(line)
-        );
-    }
-}
-
 fn show(args: &[&str]) -> Run {
     let mut all = vec!["show"];
     all.extend_from_slice(args);
