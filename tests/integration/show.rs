@@ -1,8 +1,6 @@
 //! `provlog show`: golden reports for every input shape, prefix resolution, JSON shape.
 //! See: issue 5.
 
-use std::path::PathBuf;
-
 use crate::util::*;
 
 /// Every input shape; all fixtures hold the same 300 events, so their reports differ only
