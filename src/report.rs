@@ -99,6 +99,8 @@ pub struct Group {
     pub max_retry: Option<u32>,
     pub next_retry: Option<DateTime<Utc>>,
     seen_identities: HashSet<String>,
+    /// Every diagnosis in the group with its count; `diagnosis` is the most frequent.
+    diagnoses: BTreeMap<String, (u64, Diagnosis)>,
 }
 
 impl Group {
@@ -118,6 +120,7 @@ impl Group {
             max_retry: None,
             next_retry: None,
             seen_identities: HashSet::new(),
+            diagnoses: BTreeMap::new(),
         }
     }
 
@@ -180,8 +183,11 @@ impl Groups {
         g.count += 1;
         if let Some(d) = &r.diagnosis {
             *g.categories.entry(d.category).or_default() += 1;
-            if g.diagnosis.is_none() {
-                g.diagnosis = Some(d.clone());
+            match g.diagnoses.get_mut(&d.id) {
+                Some(slot) => slot.0 += 1,
+                None => {
+                    g.diagnoses.insert(d.id.clone(), (1, d.clone()));
+                }
             }
         }
         if let Some(c) = &ev.error.code {
@@ -221,9 +227,18 @@ impl Groups {
         }
     }
 
-    /// Groups ordered by count (descending), then key.
+    /// Groups ordered by count (descending), then key; each group's diagnosis is its most
+    /// frequent one (ties: the lower id), so a row never mixes one event's code with
+    /// another's title.
     pub fn finish(self) -> Vec<Group> {
         let mut v: Vec<Group> = self.by_key.into_values().collect();
+        for g in &mut v {
+            g.diagnosis = g
+                .diagnoses
+                .values()
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.id.cmp(&a.1.id)))
+                .map(|(_, d)| d.clone());
+        }
         v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
         v
     }
@@ -262,6 +277,26 @@ mod tests {
             diagnosis: None,
             facts: Facts::default(),
         }
+    }
+
+    #[test]
+    fn a_group_shows_its_most_frequent_diagnosis() {
+        let with = |id: &str, who: &str| {
+            let mut r = rec("X", who, who);
+            let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+            d.id = id.to_owned();
+            r.diagnosis = Some(d);
+            r
+        };
+        let mut g = Groups::default();
+        g.add(GroupKey::App, &with("entra.b", "1"));
+        g.add(GroupKey::App, &with("entra.a", "2"));
+        g.add(GroupKey::App, &with("entra.a", "3"));
+        let v = g.finish();
+        assert_eq!(
+            v[0].diagnosis.as_ref().map(|d| d.id.as_str()),
+            Some("entra.a")
+        );
     }
 
     #[test]
