@@ -1,14 +1,17 @@
 //! From what the user typed to what the program uses: filters parsed, times resolved, and
 //! invalid values refused before any input is read.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Category, System};
 use crate::classify::Diagnosis;
-use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, GroupBy};
+use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, GroupBy, RedactArg, ShowArgs};
 use crate::event::{Action, Event, Status};
 use crate::input::raw::RawEvent;
+use crate::redact::Mode as RedactMode;
 use crate::report::GroupKey;
 use crate::time::{parse_relative, parse_time};
 
@@ -106,12 +109,12 @@ impl Filters {
 
     /// Everything else, on the normalised event and its diagnosis.
     pub fn pass_event(&self, ev: &Event, d: Option<&Diagnosis>) -> bool {
-        if let Some(app) = &self.app
-            && !contains_ci(ev.service_principal.name.as_deref(), app)
-            && !contains_ci(ev.service_principal.id.as_deref(), app)
-        {
-            return false;
-        }
+        self.pass_identity(ev) && self.pass_diagnosis(ev, d)
+    }
+
+    /// `--identity`, which must see the real names: with `--redact` it is decided before
+    /// the event is redacted.
+    pub fn pass_identity(&self, ev: &Event) -> bool {
         if let Some(who) = &self.identity {
             let parties = [&ev.source_identity, &ev.target_identity];
             let hit = parties.iter().any(|p| {
@@ -122,6 +125,17 @@ impl Filters {
             if !hit {
                 return false;
             }
+        }
+        true
+    }
+
+    /// The filters on the app and on the diagnosis.
+    pub fn pass_diagnosis(&self, ev: &Event, d: Option<&Diagnosis>) -> bool {
+        if let Some(app) = &self.app
+            && !contains_ci(ev.service_principal.name.as_deref(), app)
+            && !contains_ci(ev.service_principal.id.as_deref(), app)
+        {
+            return false;
         }
         if !self.codes.is_empty() {
             let code = ev.error.code.as_deref().map(str::to_lowercase);
@@ -155,6 +169,65 @@ pub struct AnalyzeConfig {
     pub group_by: GroupKey,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
+    pub redact: Option<RedactMode>,
+}
+
+/// `--redact`, or `--redact keep-domain`.
+pub fn redact_mode(a: Option<RedactArg>) -> Option<RedactMode> {
+    a.map(|a| match a {
+        RedactArg::All => RedactMode::Full,
+        RedactArg::KeepDomain => RedactMode::KeepDomain,
+    })
+}
+
+/// What `show` was asked for: change-id prefixes (lower case) and inputs.
+#[derive(Debug, Clone)]
+pub struct ShowConfig {
+    pub prefixes: Vec<String>,
+    pub inputs: Vec<PathBuf>,
+    pub redact: Option<RedactMode>,
+}
+
+/// A change id is a GUID, so an argument of hex digits and dashes can be (the start of) one.
+fn looks_like_change_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().any(|c| c.is_ascii_hexdigit())
+        && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+impl ShowConfig {
+    /// Splits the arguments: `-` and existing paths are inputs, id-shaped words change ids,
+    /// and anything else an input (so that a mistyped file name is reported as missing
+    /// rather than as an unknown change).
+    pub fn from_args(a: &ShowArgs) -> Result<ShowConfig> {
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut inputs = Vec::new();
+        for arg in &a.args {
+            let path = Path::new(arg);
+            if arg == "-" || path.exists() {
+                inputs.push(path.to_path_buf());
+                continue;
+            }
+            match arg.to_str().map(str::trim) {
+                Some(s) if looks_like_change_id(s) => {
+                    let p = s.to_ascii_lowercase();
+                    if !prefixes.contains(&p) {
+                        prefixes.push(p);
+                    }
+                }
+                _ => inputs.push(path.to_path_buf()),
+            }
+        }
+        inputs.extend(a.files.iter().cloned());
+        if prefixes.is_empty() {
+            bail!("name a change id (or the start of one, hex digits and dashes) before the files");
+        }
+        Ok(ShowConfig {
+            prefixes,
+            inputs,
+            redact: redact_mode(a.redact),
+        })
+    }
 }
 
 fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
@@ -252,6 +325,7 @@ impl AnalyzeConfig {
             group_by,
             fail_on: a.fail_on,
             strict: a.strict,
+            redact: redact_mode(a.redact),
         })
     }
 }
@@ -300,6 +374,15 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    fn show_args(args: &[&str]) -> ShowArgs {
+        ShowArgs {
+            args: args.iter().map(Into::into).collect(),
+            files: Vec::new(),
+            format: crate::cli::ShowFormat::Table,
+            redact: None,
+        }
+    }
+
     fn diff_args(pos: &[&str], old: &[&str], new: &[&str]) -> DiffArgs {
         DiffArgs {
             old_file: pos.first().map(PathBuf::from),
@@ -327,5 +410,29 @@ mod tests {
         ] {
             assert!(DiffConfig::from_args(&bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn show_arguments_split_into_ids_and_inputs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let existing = dir.path().join("cafe");
+        std::fs::write(&existing, b"[]").expect("write");
+        let existing = existing.display().to_string();
+        let cfg = ShowConfig::from_args(&show_args(&[
+            "06C7",
+            "-",
+            &existing,
+            "export.json",
+            "17bf-a9",
+            "06c7",
+        ]))
+        .expect("valid");
+        assert_eq!(cfg.prefixes, ["06c7", "17bf-a9"]);
+        let inputs: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
+        // A hex-looking name that exists is a file; a missing file name is still an input.
+        assert_eq!(inputs, ["-", existing.as_str(), "export.json"]);
+        assert!(ShowConfig::from_args(&show_args(&["export.json"])).is_err());
+        assert!(!looks_like_change_id("--"));
+        assert!(!looks_like_change_id(""));
     }
 }

@@ -166,12 +166,12 @@ pub struct Group {
     pub cycle: Option<CycleStats>,
     /// The attribute view's rows, ordered by identity then value.
     pub attribute_rows: Vec<AttributeRow>,
-    /// Diagnosis ids in the group, with counts (shown by the attribute view).
-    pub diagnoses: BTreeMap<String, u64>,
     seen_identities: HashSet<String>,
     /// Per failing identity: the first cycle seen, and whether another one followed.
     identity_cycles: HashMap<String, (String, bool)>,
     attribute_index: BTreeMap<(String, Option<String>, String), AttributeRow>,
+    /// Every diagnosis in the group with its count; `diagnosis` is the most frequent.
+    diagnoses: BTreeMap<String, (u64, Diagnosis)>,
 }
 
 impl Group {
@@ -196,10 +196,10 @@ impl Group {
             persistent_identities: 0,
             cycle: None,
             attribute_rows: Vec::new(),
-            diagnoses: BTreeMap::new(),
             seen_identities: HashSet::new(),
             identity_cycles: HashMap::new(),
             attribute_index: BTreeMap::new(),
+            diagnoses: BTreeMap::new(),
         }
     }
 
@@ -292,9 +292,11 @@ impl Groups {
         g.count += 1;
         if let Some(d) = &r.diagnosis {
             *g.categories.entry(d.category).or_default() += 1;
-            *g.diagnoses.entry(d.id.clone()).or_default() += 1;
-            if g.diagnosis.is_none() {
-                g.diagnosis = Some(d.clone());
+            match g.diagnoses.get_mut(&d.id) {
+                Some(slot) => slot.0 += 1,
+                None => {
+                    g.diagnoses.insert(d.id.clone(), (1, d.clone()));
+                }
             }
         }
         if matches!(ev.status(), Status::Failure | Status::Warning) {
@@ -381,7 +383,9 @@ impl Groups {
         }
     }
 
-    /// Groups ordered by priority, then count (descending), then key.
+    /// Groups with their priority set, ordered by priority, then count (descending), then
+    /// key; each group's diagnosis is its most frequent one (ties: the lower id), so a row
+    /// never mixes one event's code with another's title.
     pub fn finish(self) -> Vec<Group> {
         self.finish_with(GroupKey::Diagnosis, &Cycles::default())
     }
@@ -392,6 +396,11 @@ impl Groups {
     pub fn finish_with(self, key: GroupKey, cycles: &Cycles) -> Vec<Group> {
         let mut v: Vec<Group> = self.by_key.into_values().collect();
         for g in &mut v {
+            g.diagnosis = g
+                .diagnoses
+                .values()
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.id.cmp(&a.1.id)))
+                .map(|(_, d)| d.clone());
             g.persistent_identities = g
                 .identity_cycles
                 .values()
@@ -535,6 +544,26 @@ mod tests {
                 // No failure, no priority: last whatever its count.
                 ("ok", None, 0),
             ]
+        );
+    }
+
+    #[test]
+    fn a_group_shows_its_most_frequent_diagnosis() {
+        let with = |id: &str, who: &str| {
+            let mut r = rec("X", who, who);
+            let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+            d.id = id.to_owned();
+            r.diagnosis = Some(d);
+            r
+        };
+        let mut g = Groups::default();
+        g.add(GroupKey::App, &with("entra.b", "1"));
+        g.add(GroupKey::App, &with("entra.a", "2"));
+        g.add(GroupKey::App, &with("entra.a", "3"));
+        let v = g.finish();
+        assert_eq!(
+            v[0].diagnosis.as_ref().map(|d| d.id.as_str()),
+            Some("entra.a")
         );
     }
 

@@ -14,6 +14,7 @@ use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem};
+use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
@@ -87,9 +88,19 @@ struct Analyzer<'a, 'w> {
     /// Bytes of the inputs read before the current one, and when to redraw next.
     progress_base: u64,
     progress_next: u64,
+    redactor: Option<Redactor>,
 }
 
 impl Analyzer<'_, '_> {
+    /// Counts the diagnosis of a failure that is not selected, for the cycle statistics.
+    fn count_failure_only(&mut self, ev: &Event) {
+        if ev.status() == Status::Failure {
+            let (d, _) = classify_event(self.catalog, ev, self.lang);
+            self.cycles
+                .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), &d);
+        }
+    }
+
     fn emit(&mut self, rec: Record) {
         let result = match &mut self.stream {
             Stream::None => Ok(()),
@@ -155,6 +166,25 @@ impl EventSink for Analyzer<'_, '_> {
     }
 
     fn selected(&mut self, ev: Event, damage: Damage) {
+        // A failure outside the filters is read in full only for the cycle statistics (see
+        // `seen`): its diagnosis is counted, nothing else.
+        if !self.cfg.filters.pass_raw_event(&ev) {
+            self.count_failure_only(&ev);
+            return;
+        }
+        if damage.raw == 0 && damage.bad_fields > 0 {
+            self.summary.damaged += 1;
+        }
+        // `--identity` looks at the real names, so it is decided before redaction; the
+        // diagnosis is made on the redacted event, so that captured values are pseudonyms.
+        if !self.cfg.filters.pass_identity(&ev) {
+            self.count_failure_only(&ev);
+            return;
+        }
+        let ev = match &mut self.redactor {
+            Some(r) => r.event(ev),
+            None => ev,
+        };
         let needs_diagnosis =
             ev.status() != Status::Success || ev.error.code.is_some() || ev.error.reason.is_some();
         let (diagnosis, facts) = if needs_diagnosis {
@@ -169,13 +199,7 @@ impl EventSink for Analyzer<'_, '_> {
             self.cycles
                 .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), d);
         }
-        if !self.cfg.filters.pass_raw_event(&ev) {
-            return;
-        }
-        if damage.raw == 0 && damage.bad_fields > 0 {
-            self.summary.damaged += 1;
-        }
-        if !self.cfg.filters.pass_event(&ev, diagnosis.as_ref()) {
+        if !self.cfg.filters.pass_diagnosis(&ev, diagnosis.as_ref()) {
             return;
         }
         self.summary.selected += 1;
@@ -296,6 +320,7 @@ pub fn run(
         ),
     };
     let mut exit = Exit::Ok;
+    let redactor = cfg.redact.map(Redactor::new);
     let mut an = Analyzer {
         cfg,
         catalog,
@@ -315,6 +340,7 @@ pub fn run(
         progress,
         progress_base: 0,
         progress_next: 0,
+        redactor,
     };
     for p in &expand_errors {
         warn(err, p);

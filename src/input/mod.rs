@@ -1,7 +1,9 @@
 //! Bytes in, events out: finds the inputs, detects each one's shape from its content, and
 //! runs the reader for it. Readers never see the catalog or the output.
 
+pub mod console;
 pub mod csv;
+pub mod decode;
 pub mod fields;
 pub mod json;
 pub mod normalize;
@@ -316,7 +318,7 @@ fn single(p: &Path) -> Input {
     }
 }
 
-fn io_text(e: &io::Error) -> String {
+pub(crate) fn io_text(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),

@@ -146,7 +146,7 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
     header(
         &mut table,
         &[
-            t(lang, "change"),
+            t(lang, "diff_change"),
             t(lang, "identity"),
             t(lang, "diagnosis"),
             t(lang, "failures_old_new"),
@@ -218,7 +218,7 @@ pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<(
     writeln!(
         w,
         "| {} | {} | {} | {} | {} | {} | {} |",
-        t(lang, "change"),
+        t(lang, "diff_change"),
         t(lang, "identity"),
         t(lang, "category"),
         t(lang, "diagnosis"),

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod diff;
 pub mod json;
 pub mod markdown;
+pub mod show;
 pub mod table;
 pub mod wire;
 

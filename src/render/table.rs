@@ -237,7 +237,7 @@ pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
     }
 }
 
-pub(super) fn new_table(style: &Style) -> Table {
+pub(crate) fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -258,7 +258,7 @@ pub(super) fn new_table(style: &Style) -> Table {
     table
 }
 
-pub(super) fn header(table: &mut Table, names: &[&str], style: &Style) {
+pub(crate) fn header(table: &mut Table, names: &[&str], style: &Style) {
     table.set_header(names.iter().map(|n| {
         let c = Cell::new(n);
         if style.color {
@@ -316,7 +316,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             for (i, g) in r.groups.iter().enumerate() {
                 group_detail(w, i + 1, g, &style)?;
             }
-            Ok(())
+            show_hint(w, r, lang)
         }
         other => {
             writeln!(
@@ -330,14 +330,14 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     }
 }
 
-pub(super) fn unicode_width(s: &str) -> usize {
+pub fn unicode_width(s: &str) -> usize {
     // East Asian wide characters take two columns in a terminal.
     s.chars()
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum()
 }
 
-pub(super) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
+pub(crate) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
     match c {
         Some(c) => {
             let cell = Cell::new(c.as_str());
@@ -484,6 +484,33 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         writeln!(w, "    {}: {}", t(lang, "docs"), doc)?;
     }
     Ok(())
+}
+
+/// Tells how to get the full report of one of the changes listed, with a real id.
+fn show_hint(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
+    let Some(id) = r.groups.iter().find_map(|g| g.change_ids.first()) else {
+        return Ok(());
+    };
+    // The input's name when it can be pasted into a shell as it is.
+    let file = match r.summary.inputs.as_slice() {
+        [one]
+            if !one.label.is_empty()
+                && one
+                    .label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/._-+:@\\".contains(c)) =>
+        {
+            one.label.clone()
+        }
+        _ => "FILE".to_owned(),
+    };
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}: provlog show {} {file}",
+        t(lang, "show_hint"),
+        one_line(id)
+    )
 }
 
 fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
