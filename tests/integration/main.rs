@@ -8,5 +8,6 @@ mod explain;
 mod explain_csv;
 mod inputs;
 mod polish;
+mod readme;
 mod redact;
 mod show;
