@@ -278,6 +278,24 @@ impl Catalog {
         })
     }
 
+    /// A catalog of these files only, without the built-in entries (for tests of code
+    /// that renders a catalog).
+    pub fn only(files: &[(String, String)]) -> Result<Catalog> {
+        let mut entries: Vec<Entry> = Vec::new();
+        for (name, text) in files {
+            let loaded = parse_file(name, text, true)?;
+            check_unique(&entries, &loaded, name)?;
+            entries.extend(loaded);
+        }
+        let matcher = Matcher::new(&entries)?;
+        Ok(Catalog {
+            version: "test".to_owned(),
+            date: "2026-01-01".to_owned(),
+            entries,
+            matcher,
+        })
+    }
+
     pub fn get(&self, id: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }

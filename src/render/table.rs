@@ -357,12 +357,9 @@ fn identities_text(g: &Group, lang: Lang) -> String {
         .iter()
         .map(|i| shorten(&one_line(i), 32))
         .collect();
-    if g.identity_count > g.identities.len() as u64 {
-        ids.push(format!(
-            "+{} {}",
-            g.identity_count - g.identities.len() as u64,
-            t(lang, "more")
-        ));
+    let shown = ids.len() as u64;
+    if g.identity_count > shown {
+        ids.push(format!("+{} {}", g.identity_count - shown, t(lang, "more")));
     }
     ids.join("\n")
 }
@@ -378,19 +375,21 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
             t(lang, "count"),
             t(lang, "category"),
             t(lang, "diagnosis"),
-            t(lang, "title"),
             t(lang, "identities"),
         ],
         style,
     );
     for (i, g) in groups.iter().enumerate() {
-        let d = g.diagnosis.as_ref();
-        let mut diag = one_line(&g.key);
-        if let Some(code) = g.top_code()
-            && code != g.key
+        // The title reads first; the id (what `--code` and the catalog take) under it.
+        let mut diag = match &g.diagnosis {
+            Some(d) => format!("{}\n{}", one_line(&d.title), d.id),
+            None => one_line(&g.key),
+        };
+        // Nothing in the catalog: the raw code is what the reader needs to see.
+        if g.diagnosis.as_ref().is_some_and(|d| d.is_unclassified())
+            && let Some(code) = g.top_code()
         {
-            diag.push('\n');
-            diag.push_str(&shorten(&one_line(code), 60));
+            diag.push_str(&format!(" ({})", shorten(&one_line(code), 48)));
         }
         table.add_row(vec![
             Cell::new(i + 1),
@@ -398,7 +397,6 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
             Cell::new(g.count),
             category_cell(g.category(), style),
             Cell::new(diag),
-            Cell::new(d.map(|d| one_line(&d.title)).unwrap_or_default()),
             Cell::new(identities_text(g, lang)),
         ]);
     }

@@ -472,3 +472,28 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn skipped_events_are_diagnosed_from_their_scoping_step() {
+    let doc = run(&[
+        "analyze",
+        &fixture("portal-export.json"),
+        "--status",
+        "skipped",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .json();
+    let groups = doc["groups"].as_array().expect("groups");
+    assert!(!groups.is_empty());
+    for g in groups {
+        assert_eq!(
+            g["category"], "scoping",
+            "every skip has a scoping diagnosis: {g}"
+        );
+    }
+    let ids: Vec<&str> = groups.iter().filter_map(|g| g["key"].as_str()).collect();
+    assert!(ids.contains(&"entra.skip-not-effectively-entitled"));
+    assert!(ids.contains(&"entra.skip-scope-filter"), "{ids:?}");
+}

@@ -11,5 +11,6 @@ mod explain_csv;
 mod inputs;
 mod insights;
 mod polish;
+mod readme;
 mod redact;
 mod show;
