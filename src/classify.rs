@@ -125,36 +125,54 @@ pub fn event_facts(ev: &Event) -> Facts {
     f
 }
 
+/// The details of a skipped event's scoping and skip steps as `Key: Value` lines, so that
+/// patterns can read why it was out of scope (`Scoping filter evaluation passed: False`)
+/// when the service gave no `SkipReason`.
+fn skip_details(ev: &Event) -> Vec<String> {
+    if ev.status() != Status::Skipped {
+        return Vec::new();
+    }
+    ev.steps
+        .iter()
+        .filter(|s| s.status == Status::Skipped || s.step_type == crate::event::StepType::Scoping)
+        .filter(|s| !s.details.is_empty())
+        .map(|s| {
+            s.details
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
 /// What an event offers to the matcher.
-fn event_lookup<'a>(ev: &'a Event, facts: &Facts) -> Lookup<'a> {
-    let mut texts: Vec<&str> = Vec::with_capacity(4);
+fn event_lookup<'a>(ev: &'a Event, facts: &Facts, details: &'a [String]) -> Lookup<'a> {
+    let mut texts: Vec<&str> = Vec::with_capacity(4 + details.len());
     texts.extend(ev.error.reason.as_deref());
     texts.extend(ev.error.additional_details.as_deref());
     if let Some(step) = ev.failed_step() {
         texts.extend(step.description.as_deref());
     }
-    let skip_reason = ev.skip_reason().map(str::to_owned);
+    texts.extend(details.iter().map(String::as_str));
     Lookup {
         id: None,
         code: ev.error.code.as_deref(),
         texts,
         http_status: facts.http_status,
-        // Borrowing from the event: the skip reason lives in its steps.
-        skip_reason: skip_reason.as_deref().and_then(|s| {
-            ev.steps
-                .iter()
-                .find_map(|st| st.detail("SkipReason").filter(|d| *d == s))
-        }),
+        skip_reason: ev.skip_reason(),
         skipped: ev.status() == Status::Skipped,
         task: None,
         embedded_codes: false,
+        all: false,
     }
 }
 
 /// Diagnoses one event. Captures of the winning pattern are added to the facts.
 pub fn classify_event(cat: &Catalog, ev: &Event, lang: Lang) -> (Diagnosis, Facts) {
     let mut facts = event_facts(ev);
-    let lookup = event_lookup(ev, &facts);
+    let details = skip_details(ev);
+    let lookup = event_lookup(ev, &facts, &details);
     let candidates = cat.lookup(&lookup);
     let diagnosis = match candidates.first() {
         Some(c) => {
@@ -211,6 +229,7 @@ pub fn explain(cat: &Catalog, text: &str, task: Option<&str>, lang: Lang) -> Vec
         skipped: false,
         task,
         embedded_codes: true,
+        all: true,
     };
     cat.lookup(&lookup)
         .into_iter()

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 downloads, Graph API pages, Azure Monitor and Log Analytics exports), groups the failures by \
 cause, and says what each cause means and what to do. It also explains IIJ ID Service, \
 CloudGate UNO and School Data Sync error messages.",
-    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog explain \"Forbidden (403) Insufficient privileges to complete the operation.\"\n  provlog catalog list --system iij"
+    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog diff yesterday.json today.json\n  provlog explain \"Forbidden (403) Insufficient privileges to complete the operation.\"\n  provlog catalog list --system iij"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -26,13 +26,18 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Extra catalog entries (TOML, same format as the built-in catalog); an entry with a
     /// built-in id replaces it. May be given more than once.
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub catalog: Vec<PathBuf>,
     /// Language of the explanations and reports [default: from LC_ALL/LANG, else en]
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub lang: Option<LangArg>,
     /// When to use colour (NO_COLOR is honoured by auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
 
@@ -42,17 +47,49 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Summary and failures grouped by diagnosis (the default command)
     #[command(
-        after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze ProvisioningLogs_2026-11-25.csv --status all\n  provlog analyze page-1.json page-2.json --group-by app\n  provlog analyze export.json --since 24h --category auth,permission\n  provlog analyze export.json --format ndjson | jq -r 'select(.diagnosis.category==\"license\") | .identity'"
+        after_long_help = "Examples:\n  provlog analyze export.json\n  provlog analyze ProvisioningLogs_2026-11-25.csv --status all\n  provlog analyze page-1.json page-2.json --group-by app\n  provlog analyze export.json --since 24h --category auth,permission\n  provlog analyze export.json --format ndjson | jq -r 'select(.diagnosis.category==\"license\") | .identity'"
     )]
     Analyze(AnalyzeArgs),
     /// Diagnose a pasted error code, catalog id or message (one per line on stdin)
     #[command(
-        after_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json"
+        after_long_help = "Examples:\n  provlog explain SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering\n  provlog explain \"Maximum size of family_name has been exceeded.\"\n  pbpaste | provlog explain --format json\n  provlog explain --csv job-history.csv > job-history.explained.csv\n  provlog explain --csv operation-log.csv --format table"
     )]
     Explain(ExplainArgs),
+    /// Everything about one change, ready to paste into a support ticket
+    #[command(
+        after_long_help = "An argument that names an existing file or folder, or `-`, is an input; an argument of hex digits and dashes is a change id (or the start of one, like a short git hash). Inputs after `--` are always inputs. With no input, stdin is read.\n\nExamples:\n  provlog show 06c73914 export.json\n  provlog show 06c73914 17bfa0e2 ProvisioningLogs_2026-11-25.csv --format markdown --redact\n  provlog show 06c73914 --format json -- export.json"
+    )]
+    Show(ShowArgs),
+    /// Failures that are new, resolved or persisting between two exports
+    #[command(
+        long_about = "Compares an older and a newer export (any input shapes, overlapping in time or not). \
+Failures are keyed by identity and diagnosis. A key is `new` when it is failing at the end of NEW \
+but was not at the end of OLD, `persisting` when it is failing at the end of both, and `resolved` \
+when it was failing at the end of OLD and no longer is in NEW (the identity later succeeded, or \
+the failure did not come back). An event present in both exports (the same change id) is \
+counted once. Only failures are compared; warnings and skipped events are not.",
+        after_long_help = "Examples:\n  provlog diff yesterday.json today.json\n  provlog diff --old mon.json --old tue.json --new wed.json\n  provlog diff exports/2026-11-24/ exports/2026-11-25/ --format markdown\n  provlog diff old.json new.json --format ndjson | jq -r 'select(.change==\"new\") | .identity'"
+    )]
+    Diff(DiffArgs),
     /// Browse and export the built-in catalog
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_long_help = "Examples:\n  provlog catalog list --system iij\n  provlog catalog show entra.scim-incompatible-filtering --lang ja\n  provlog catalog export --format kql > provlog.kql"
+    )]
     Catalog(CatalogCommand),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_long_help = "Install, for example:\n  provlog completions bash > ~/.local/share/bash-completion/completions/provlog\n  provlog completions zsh > ~/.zfunc/_provlog\n  provlog completions fish > ~/.config/fish/completions/provlog.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    #[command(
+        after_long_help = "Install, for example:\n  provlog man > ~/.local/share/man/man1/provlog.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,12 +116,21 @@ pub enum FormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GroupBy {
+    /// The catalog entry that explains the failure
     Diagnosis,
+    /// The raw error code
     Code,
+    /// The application (service principal)
     App,
+    /// Each cycle: time span, counts by action and status, top diagnoses
     Cycle,
+    /// The user or group
     Identity,
+    /// The provisioning step that failed
     Step,
+    /// invalid-data and conflict failures by the attribute (and value) they name
+    Attribute,
+    /// No groups: one row per event
     None,
 }
 
@@ -100,58 +146,124 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
     /// Statuses to report: `all`, or a list of success, failure, skipped, warning
-    #[arg(long, value_delimiter = ',', default_value = "failure,warning")]
+    #[arg(
+        help_heading = "Filters",
+        long,
+        value_delimiter = ',',
+        default_value = "failure,warning"
+    )]
     pub status: Vec<String>,
     /// Actions to report (create, update, delete, disable, stagedDelete, other)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub action: Vec<String>,
     /// Only events at or after this time (RFC 3339, or relative like 24h, 7d)
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
     pub since: Option<String>,
     /// Only events before this time (RFC 3339, or relative like 24h, 7d)
-    #[arg(long, value_name = "TIME")]
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
     pub until: Option<String>,
     /// Application (service principal name or id) containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub app: Option<String>,
     /// Job id containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub job: Option<String>,
     /// Cycle id, or `latest` for the cycle with the newest event
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub cycle: Option<String>,
     /// Change id, or a unique start of one
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub change: Option<String>,
     /// Identity (UPN, display name or object id) containing this text
-    #[arg(long)]
+    #[arg(help_heading = "Filters", long)]
     pub identity: Option<String>,
     /// Error codes or diagnosis ids
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub code: Vec<String>,
     /// Diagnosis categories (auth, permission, license, conflict, ...)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub category: Vec<String>,
     /// Diagnosis systems (entra, iij, cloudgate, sds)
-    #[arg(long, value_delimiter = ',')]
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub system: Vec<String>,
     /// How to group failures in the table, JSON and Markdown views
-    #[arg(long, value_enum, default_value_t = GroupBy::Diagnosis)]
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = GroupBy::Diagnosis)]
     pub group_by: GroupBy,
     /// Exit with status 1 when events of this status (or worse) are found
-    #[arg(long, value_enum)]
+    #[arg(help_heading = "Exit status", long, value_enum)]
     pub fail_on: Option<FailOn>,
     /// Also treat events kept with unreadable fields as an error (exit status 2)
-    #[arg(long)]
+    #[arg(help_heading = "Exit status", long)]
     pub strict: bool,
     /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)
-    #[arg(long, overrides_with = "no_bom")]
+    #[arg(help_heading = "Output", long, overrides_with = "no_bom")]
     pub bom: bool,
     /// Never write a byte-order mark
-    #[arg(long)]
+    #[arg(help_heading = "Output", long)]
+    pub no_bom: bool,
+    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// (`--redact keep-domain` keeps the domain of addresses)
+    #[arg(help_heading = "Output", long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
+    pub redact: Option<RedactArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RedactArg {
+    /// Everything personal is replaced
+    All,
+    /// E-mail addresses and UPNs keep their domain (`user-0001@contoso.com`)
+    KeepDomain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Change ids or unique starts of them, and export files or folders
+    #[arg(value_name = "CHANGE_ID|FILE", required = true)]
+    pub args: Vec<std::ffi::OsString>,
+    /// Inputs named after `--`
+    #[arg(last = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output format (markdown is the one to paste into a ticket; json is one NDJSON line per event)
+    #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// (`--redact keep-domain` keeps the domain of addresses)
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
+    pub redact: Option<RedactArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older export (file or folder); more with --old
+    #[arg(value_name = "OLD")]
+    pub old_file: Option<PathBuf>,
+    /// The newer export (file or folder); more with --new
+    #[arg(value_name = "NEW")]
+    pub new_file: Option<PathBuf>,
+    /// A file or folder of the older export (repeatable; instead of OLD NEW)
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
+    pub old: Vec<PathBuf>,
+    /// A file or folder of the newer export (repeatable; instead of OLD NEW)
+    #[arg(help_heading = "Inputs", long, value_name = "FILE")]
+    pub new: Vec<PathBuf>,
+    /// Output format
+    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)
+    #[arg(help_heading = "Output", long, overrides_with = "no_bom")]
+    pub bom: bool,
+    /// Never write a byte-order mark
+    #[arg(help_heading = "Output", long)]
     pub no_bom: bool,
 }
 
@@ -167,12 +279,47 @@ pub struct ExplainArgs {
     /// Error code, catalog id or message; without it, one per line from stdin
     #[arg(value_name = "CODE|MESSAGE")]
     pub text: Vec<String>,
-    /// Output format
-    #[arg(long, short = 'f', value_enum, default_value_t = ExplainFormat::Table)]
-    pub format: ExplainFormat,
+    /// Output format [default: table; csv with --csv]
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<FormatArg>,
     /// The IIJ job type or operation the message came with (validate.user, ...)
     #[arg(long)]
     pub task: Option<String>,
+    /// Classify every row of a console export (IIJ ID Service job list, CloudGate UNO
+    /// operation log); `-` reads stdin
+    #[arg(long, value_name = "FILE", conflicts_with = "text")]
+    pub csv: Option<PathBuf>,
+    /// The column holding the message [default: found from the headers]
+    #[arg(long, value_name = "NAME", requires = "csv")]
+    pub column: Option<String>,
+    /// Text encoding of the CSV
+    #[arg(long, value_enum, requires = "csv")]
+    pub encoding: Option<EncodingArg>,
+    /// Write a UTF-8 byte-order mark before CSV output (default: on when the input had
+    /// one, was Shift_JIS, or with --lang ja)
+    #[arg(long, overrides_with = "no_bom", requires = "csv")]
+    pub bom: bool,
+    /// Never write a byte-order mark
+    #[arg(long, requires = "csv")]
+    pub no_bom: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8 or UTF-16 by byte-order mark, else UTF-8 when valid, else Shift_JIS
+    Auto,
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    #[value(name = "utf-16", alias = "utf16")]
+    Utf16,
+    /// Shift_JIS with the Windows (CP932) extensions
+    #[value(
+        name = "shift_jis",
+        alias = "sjis",
+        alias = "cp932",
+        alias = "windows-31j"
+    )]
+    ShiftJis,
 }
 
 #[derive(Debug, Subcommand)]
@@ -216,7 +363,16 @@ pub enum ExportFormat {
 /// `provlog FILE` means `provlog analyze FILE`: insert the subcommand when the first
 /// argument that is not a global option is not a known command.
 pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    const COMMANDS: &[&str] = &["analyze", "explain", "catalog", "help"];
+    const COMMANDS: &[&str] = &[
+        "analyze",
+        "explain",
+        "show",
+        "diff",
+        "catalog",
+        "completions",
+        "man",
+        "help",
+    ];
     const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
     let mut i = 1;
     while i < args.len() {
@@ -244,6 +400,35 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         return out;
     }
     args
+}
+
+/// `--redact keep-domain` means `--redact=keep-domain`. The value is optional, so clap
+/// only takes it with `=`; otherwise `--redact export.json` would read the file name as the
+/// value. Only the words that are values are joined; nothing after `--` is touched.
+pub fn join_redact_value(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut it = args.into_iter().peekable();
+    while let Some(a) = it.next() {
+        if a == "--" {
+            out.push(a);
+            out.extend(it);
+            break;
+        }
+        if a == "--redact"
+            && let Some(next) = it.peek()
+            && (next == "keep-domain" || next == "all")
+        {
+            let mut joined = a;
+            joined.push("=");
+            if let Some(v) = it.next() {
+                joined.push(v);
+            }
+            out.push(joined);
+            continue;
+        }
+        out.push(a);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -274,6 +459,69 @@ mod tests {
     }
 
     #[test]
+    fn redact_takes_its_value_with_or_without_equals() {
+        let args = |v: &[&str]| {
+            v.iter()
+                .map(Into::into)
+                .collect::<Vec<std::ffi::OsString>>()
+        };
+        let parse = |v: &[&str]| {
+            let cli = Cli::try_parse_from(join_redact_value(args(v))).expect("parses");
+            match cli.command {
+                Command::Show(s) => (s.redact, s.args.len(), s.files.len()),
+                Command::Analyze(a) => (a.redact, a.files.len(), 0),
+                _ => panic!("unexpected command"),
+            }
+        };
+        assert_eq!(
+            parse(&["provlog", "show", "06c7", "--redact", "x.json"]),
+            (Some(RedactArg::All), 2, 0)
+        );
+        assert_eq!(
+            parse(&[
+                "provlog",
+                "show",
+                "06c7",
+                "--redact",
+                "keep-domain",
+                "x.json"
+            ]),
+            (Some(RedactArg::KeepDomain), 2, 0)
+        );
+        assert_eq!(
+            parse(&["provlog", "analyze", "--redact=keep-domain", "x.json"]),
+            (Some(RedactArg::KeepDomain), 1, 0)
+        );
+        assert_eq!(
+            parse(&["provlog", "show", "06c7", "--", "--redact", "keep-domain"]),
+            (None, 1, 2)
+        );
+        assert_eq!(parse(&["provlog", "analyze", "x.json"]), (None, 1, 0));
+    }
+
+    #[test]
+    fn explain_csv_options() {
+        let cli = Cli::try_parse_from([
+            "provlog",
+            "explain",
+            "--csv",
+            "jobs.csv",
+            "--encoding",
+            "cp932",
+            "--column",
+            "メッセージ",
+        ])
+        .expect("parses");
+        let Command::Explain(a) = cli.command else {
+            panic!("not explain")
+        };
+        assert_eq!(a.encoding, Some(EncodingArg::ShiftJis));
+        assert_eq!(a.format, None);
+        assert!(Cli::try_parse_from(["provlog", "explain", "--csv", "x.csv", "msg"]).is_err());
+        assert!(Cli::try_parse_from(["provlog", "explain", "--column", "Message"]).is_err());
+    }
+
+    #[test]
     fn analyze_defaults() {
         let cli = Cli::try_parse_from(["provlog", "analyze", "a.json"]).expect("parses");
         let Command::Analyze(a) = cli.command else {
@@ -282,5 +530,24 @@ mod tests {
         assert_eq!(a.status, vec!["failure", "warning"]);
         assert_eq!(a.group_by, GroupBy::Diagnosis);
         assert_eq!(a.format, FormatArg::Table);
+    }
+
+    #[test]
+    fn diff_takes_two_positionals_or_repeated_flags() {
+        let cli = Cli::try_parse_from(["provlog", "diff", "a.json", "b.json"]).expect("parses");
+        let Command::Diff(d) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(d.old_file, Some(PathBuf::from("a.json")));
+        assert_eq!(d.new_file, Some(PathBuf::from("b.json")));
+        let cli =
+            Cli::try_parse_from(["provlog", "diff", "--old", "a", "--old", "b", "--new", "c"])
+                .expect("parses");
+        let Command::Diff(d) = cli.command else {
+            panic!("not diff")
+        };
+        assert_eq!(d.old.len(), 2);
+        assert_eq!(d.new.len(), 1);
+        assert!(Cli::try_parse_from(["provlog", "diff", "a", "b", "c"]).is_err());
     }
 }

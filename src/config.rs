@@ -1,14 +1,17 @@
 //! From what the user typed to what the program uses: filters parsed, times resolved, and
 //! invalid values refused before any input is read.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Category, System};
 use crate::classify::Diagnosis;
-use crate::cli::{AnalyzeArgs, FailOn, GroupBy};
+use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, GroupBy, RedactArg, ShowArgs};
 use crate::event::{Action, Event, Status};
 use crate::input::raw::RawEvent;
+use crate::redact::Mode as RedactMode;
 use crate::report::GroupKey;
 use crate::time::{parse_relative, parse_time};
 
@@ -42,18 +45,42 @@ fn contains_ci(hay: Option<&str>, needle: &str) -> bool {
 impl Filters {
     /// The filters that can be decided on the raw event, before it is normalised.
     pub fn pass_raw(&self, raw: &RawEvent<'_>, time: Option<DateTime<Utc>>) -> bool {
-        if !self.statuses.is_empty()
-            && !self
-                .statuses
-                .contains(&raw.status().unwrap_or(Status::Unknown))
-        {
+        self.pass_fields(
+            raw.status().unwrap_or(Status::Unknown),
+            raw.action().unwrap_or(Action::Unknown),
+            time,
+            raw.job_id.as_deref(),
+            raw.cycle_id.as_deref(),
+            raw.change_id(),
+        )
+    }
+
+    /// `pass_raw` on an event already normalised: for events read in full for another
+    /// reason (the cycle statistics diagnose every failure) and delivered later.
+    pub fn pass_raw_event(&self, ev: &Event) -> bool {
+        self.pass_fields(
+            ev.status(),
+            ev.action(),
+            ev.time,
+            ev.job_id.as_deref(),
+            ev.cycle_id.as_deref(),
+            ev.change_id.as_deref(),
+        )
+    }
+
+    fn pass_fields(
+        &self,
+        status: Status,
+        action: Action,
+        time: Option<DateTime<Utc>>,
+        job_id: Option<&str>,
+        cycle_id: Option<&str>,
+        change_id: Option<&str>,
+    ) -> bool {
+        if !self.statuses.is_empty() && !self.statuses.contains(&status) {
             return false;
         }
-        if !self.actions.is_empty()
-            && !self
-                .actions
-                .contains(&raw.action().unwrap_or(Action::Unknown))
-        {
+        if !self.actions.is_empty() && !self.actions.contains(&action) {
             return false;
         }
         if self.since.is_some() || self.until.is_some() {
@@ -63,22 +90,17 @@ impl Filters {
             }
         }
         if let Some(job) = &self.job
-            && !contains_ci(raw.job_id.as_deref(), job)
+            && !contains_ci(job_id, job)
         {
             return false;
         }
         if let Some(CycleFilter::Id(c)) = &self.cycle
-            && !raw
-                .cycle_id
-                .as_deref()
-                .is_some_and(|x| x.eq_ignore_ascii_case(c))
+            && !cycle_id.is_some_and(|x| x.eq_ignore_ascii_case(c))
         {
             return false;
         }
         if let Some(ch) = &self.change
-            && !raw
-                .change_id()
-                .is_some_and(|x| x.to_lowercase().starts_with(ch))
+            && !change_id.is_some_and(|x| x.to_lowercase().starts_with(ch))
         {
             return false;
         }
@@ -87,12 +109,12 @@ impl Filters {
 
     /// Everything else, on the normalised event and its diagnosis.
     pub fn pass_event(&self, ev: &Event, d: Option<&Diagnosis>) -> bool {
-        if let Some(app) = &self.app
-            && !contains_ci(ev.service_principal.name.as_deref(), app)
-            && !contains_ci(ev.service_principal.id.as_deref(), app)
-        {
-            return false;
-        }
+        self.pass_identity(ev) && self.pass_diagnosis(ev, d)
+    }
+
+    /// `--identity`, which must see the real names: with `--redact` it is decided before
+    /// the event is redacted.
+    pub fn pass_identity(&self, ev: &Event) -> bool {
         if let Some(who) = &self.identity {
             let parties = [&ev.source_identity, &ev.target_identity];
             let hit = parties.iter().any(|p| {
@@ -103,6 +125,17 @@ impl Filters {
             if !hit {
                 return false;
             }
+        }
+        true
+    }
+
+    /// The filters on the app and on the diagnosis.
+    pub fn pass_diagnosis(&self, ev: &Event, d: Option<&Diagnosis>) -> bool {
+        if let Some(app) = &self.app
+            && !contains_ci(ev.service_principal.name.as_deref(), app)
+            && !contains_ci(ev.service_principal.id.as_deref(), app)
+        {
+            return false;
         }
         if !self.codes.is_empty() {
             let code = ev.error.code.as_deref().map(str::to_lowercase);
@@ -136,6 +169,65 @@ pub struct AnalyzeConfig {
     pub group_by: GroupKey,
     pub fail_on: Option<FailOn>,
     pub strict: bool,
+    pub redact: Option<RedactMode>,
+}
+
+/// `--redact`, or `--redact keep-domain`.
+pub fn redact_mode(a: Option<RedactArg>) -> Option<RedactMode> {
+    a.map(|a| match a {
+        RedactArg::All => RedactMode::Full,
+        RedactArg::KeepDomain => RedactMode::KeepDomain,
+    })
+}
+
+/// What `show` was asked for: change-id prefixes (lower case) and inputs.
+#[derive(Debug, Clone)]
+pub struct ShowConfig {
+    pub prefixes: Vec<String>,
+    pub inputs: Vec<PathBuf>,
+    pub redact: Option<RedactMode>,
+}
+
+/// A change id is a GUID, so an argument of hex digits and dashes can be (the start of) one.
+fn looks_like_change_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().any(|c| c.is_ascii_hexdigit())
+        && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+impl ShowConfig {
+    /// Splits the arguments: `-` and existing paths are inputs, id-shaped words change ids,
+    /// and anything else an input (so that a mistyped file name is reported as missing
+    /// rather than as an unknown change).
+    pub fn from_args(a: &ShowArgs) -> Result<ShowConfig> {
+        let mut prefixes: Vec<String> = Vec::new();
+        let mut inputs = Vec::new();
+        for arg in &a.args {
+            let path = Path::new(arg);
+            if arg == "-" || path.exists() {
+                inputs.push(path.to_path_buf());
+                continue;
+            }
+            match arg.to_str().map(str::trim) {
+                Some(s) if looks_like_change_id(s) => {
+                    let p = s.to_ascii_lowercase();
+                    if !prefixes.contains(&p) {
+                        prefixes.push(p);
+                    }
+                }
+                _ => inputs.push(path.to_path_buf()),
+            }
+        }
+        inputs.extend(a.files.iter().cloned());
+        if prefixes.is_empty() {
+            bail!("name a change id (or the start of one, hex digits and dashes) before the files");
+        }
+        Ok(ShowConfig {
+            prefixes,
+            inputs,
+            redact: redact_mode(a.redact),
+        })
+    }
 }
 
 fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
@@ -229,6 +321,7 @@ impl AnalyzeConfig {
             GroupBy::Cycle => GroupKey::Cycle,
             GroupBy::Identity => GroupKey::Identity,
             GroupBy::Step => GroupKey::Step,
+            GroupBy::Attribute => GroupKey::Attribute,
             GroupBy::None => GroupKey::None,
         };
         Ok(AnalyzeConfig {
@@ -236,12 +329,120 @@ impl AnalyzeConfig {
             group_by,
             fail_on: a.fail_on,
             strict: a.strict,
+            redact: redact_mode(a.redact),
         })
+    }
+}
+
+/// The two sides of `provlog diff`, each one or more paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffConfig {
+    pub old: Vec<std::path::PathBuf>,
+    pub new: Vec<std::path::PathBuf>,
+}
+
+impl DiffConfig {
+    /// Either `OLD NEW`, or `--old` and `--new` (each repeatable), not a mix: a third path
+    /// would otherwise land on a side the user did not mean. Stdin can feed one side only.
+    pub fn from_args(a: &DiffArgs) -> Result<DiffConfig> {
+        let positional: Vec<_> = a.old_file.iter().chain(&a.new_file).cloned().collect();
+        let flagged = !a.old.is_empty() || !a.new.is_empty();
+        let (old, new) = match (positional.len(), flagged) {
+            (2, false) => (vec![positional[0].clone()], vec![positional[1].clone()]),
+            (0, true) if !a.old.is_empty() && !a.new.is_empty() => (a.old.clone(), a.new.clone()),
+            _ => bail!(
+                "give the two exports to compare as OLD NEW, or as --old FILE and --new FILE (each may be repeated), not a mix"
+            ),
+        };
+        let stdin = old
+            .iter()
+            .chain(&new)
+            .filter(|p| p.as_os_str() == "-")
+            .count();
+        if stdin > 1 {
+            bail!("stdin (-) can be read only once; give files for the other side");
+        }
+        Ok(DiffConfig { old, new })
+    }
+
+    pub fn reads_stdin(&self) -> bool {
+        self.old
+            .iter()
+            .chain(&self.new)
+            .any(|p| p.as_os_str() == "-")
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn show_args(args: &[&str]) -> ShowArgs {
+        ShowArgs {
+            args: args.iter().map(Into::into).collect(),
+            files: Vec::new(),
+            format: crate::cli::ShowFormat::Table,
+            redact: None,
+        }
+    }
+
+    fn diff_args(pos: &[&str], old: &[&str], new: &[&str]) -> DiffArgs {
+        DiffArgs {
+            old_file: pos.first().map(PathBuf::from),
+            new_file: pos.get(1).map(PathBuf::from),
+            old: old.iter().map(PathBuf::from).collect(),
+            new: new.iter().map(PathBuf::from).collect(),
+            format: crate::cli::FormatArg::Table,
+            bom: false,
+            no_bom: false,
+        }
+    }
+
+    #[test]
+    fn diff_sides_are_positional_or_flagged_never_mixed() {
+        let c = DiffConfig::from_args(&diff_args(&["a", "b"], &[], &[])).expect("ok");
+        assert_eq!((c.old.len(), c.new.len()), (1, 1));
+        let c = DiffConfig::from_args(&diff_args(&[], &["a", "b"], &["c"])).expect("ok");
+        assert_eq!((c.old.len(), c.new.len()), (2, 1));
+        for bad in [
+            diff_args(&["a"], &[], &[]),
+            diff_args(&["a"], &[], &["c"]),
+            diff_args(&["a", "b"], &["c"], &[]),
+            diff_args(&[], &["a"], &[]),
+            diff_args(&["-", "-"], &[], &[]),
+        ] {
+            assert!(DiffConfig::from_args(&bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn show_arguments_split_into_ids_and_inputs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let existing = dir.path().join("cafe");
+        std::fs::write(&existing, b"[]").expect("write");
+        let existing = existing.display().to_string();
+        let cfg = ShowConfig::from_args(&show_args(&[
+            "06C7",
+            "-",
+            &existing,
+            "export.json",
+            "17bf-a9",
+            "06c7",
+        ]))
+        .expect("valid");
+        assert_eq!(cfg.prefixes, ["06c7", "17bf-a9"]);
+        let inputs: Vec<String> = cfg.inputs.iter().map(|p| p.display().to_string()).collect();
+        // A hex-looking name that exists is a file; a missing file name is still an input.
+        assert_eq!(inputs, ["-", existing.as_str(), "export.json"]);
+        assert!(ShowConfig::from_args(&show_args(&["export.json"])).is_err());
+        assert!(!looks_like_change_id("--"));
+        assert!(!looks_like_change_id(""));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
     use super::*;
 
     #[test]

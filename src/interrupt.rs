@@ -26,8 +26,20 @@ pub fn install() {
     let _ = ctrlc::set_handler(|| {
         REQUESTED.store(true, Ordering::SeqCst);
         std::thread::sleep(GRACE);
+        clear_progress_line();
         std::process::exit(i32::from(EXIT_CODE));
     });
+}
+
+/// On a terminal, the progress bar may be on the last line: erase it. The run holds the
+/// stderr lock, so the terminal is opened anew rather than waiting for that lock.
+fn clear_progress_line() {
+    use std::io::{IsTerminal, Write};
+    if std::io::stderr().is_terminal()
+        && let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/stderr")
+    {
+        let _ = tty.write_all(b"\r\x1b[2K");
+    }
 }
 
 /// Whether Ctrl-C was pressed.

@@ -4,17 +4,21 @@
 //! `classify` (with `catalog` and `reason`) → `report` → `render`. Only this file and
 //! `main.rs` touch the process's standard streams.
 
+pub mod attribute;
 pub mod catalog;
 pub mod classify;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod cycles;
+pub mod diff;
 pub mod error;
 pub mod event;
 pub mod i18n;
 pub mod input;
 pub mod interrupt;
 pub mod reason;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod time;
@@ -34,7 +38,10 @@ use crate::render::Style;
 pub fn run(args: Vec<OsString>) -> u8 {
     interrupt::install();
     error::install_panic_hook();
-    let args = cli::with_default_command(args);
+    if args.len() == 2 && (args[1] == "--version" || args[1] == "-V") {
+        return print_version();
+    }
+    let args = cli::join_redact_value(cli::with_default_command(args));
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -59,6 +66,24 @@ pub fn run(args: Vec<OsString>) -> u8 {
             let _ = err.write_all(line.as_bytes());
             Exit::Error.code()
         }
+    }
+}
+
+/// `provlog --version`: the version and the built-in catalog's version and size.
+fn print_version() -> u8 {
+    let line = match Catalog::load(&[]) {
+        Ok(c) => format!(
+            "provlog {} (catalog {}, {} entries)",
+            env!("CARGO_PKG_VERSION"),
+            c.version,
+            c.entries.len()
+        ),
+        Err(_) => format!("provlog {}", env!("CARGO_PKG_VERSION")),
+    };
+    match writeln!(io::stdout(), "{line}") {
+        Ok(()) => Exit::Ok.code(),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Ok.code(),
+        Err(_) => Exit::Error.code(),
     }
 }
 
@@ -147,11 +172,48 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                     format: args.format,
                     style,
                     bom,
+                    progress: io::stderr().is_terminal(),
                 },
                 err,
             )?
         }
+        Command::Show(args) => {
+            let cfg = config::ShowConfig::from_args(&args)?;
+            if cfg.inputs.is_empty() && io::stdin().is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: no input given. Try: provlog show CHANGE_ID EXPORT.json"
+                );
+                return Ok(Exit::Error);
+            }
+            let mut inputs = Vec::new();
+            let mut problems = Vec::new();
+            for item in input::expand(&cfg.inputs) {
+                match item {
+                    Ok(i) => inputs.push(i),
+                    Err(p) => problems.push(p),
+                }
+            }
+            cmd::show::run(
+                &cfg,
+                &inputs,
+                problems,
+                &catalog,
+                cmd::show::Output {
+                    writer: &mut out,
+                    format: args.format,
+                    style,
+                },
+                err,
+            )?
+        }
+        Command::Explain(args) if args.csv.is_some() => {
+            let opts = cmd::explain_csv::Options::from_args(&args, style)?;
+            cmd::explain_csv::run(&catalog, &opts, &mut io::stdin().lock(), &mut out, err)?;
+            Exit::Ok
+        }
         Command::Explain(args) => {
+            let format = cmd::explain::format_of(args.format)?;
             let stdin = io::stdin();
             if args.text.is_empty() && stdin.is_terminal() {
                 let _ = writeln!(
@@ -165,10 +227,46 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 &catalog,
                 &messages,
                 args.task.as_deref(),
-                args.format,
+                format,
                 lang,
                 &mut out,
             )?;
+            Exit::Ok
+        }
+        Command::Diff(args) => {
+            let cfg = config::DiffConfig::from_args(&args)?;
+            if cfg.reads_stdin() && io::stdin().is_terminal() {
+                let _ = writeln!(
+                    err,
+                    "provlog: '-' reads an export from stdin, but stdin is a terminal. Try: provlog diff OLD.json NEW.json"
+                );
+                return Ok(Exit::Error);
+            }
+            let bom = if args.no_bom {
+                false
+            } else {
+                args.bom || lang == Lang::Ja
+            };
+            cmd::diff::run(
+                &cfg,
+                &catalog,
+                cmd::diff::Output {
+                    writer: &mut out,
+                    format: args.format,
+                    style,
+                    bom,
+                },
+                err,
+            )?
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "provlog", &mut out);
+            Exit::Ok
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
             Exit::Ok
         }
         Command::Catalog(c) => {

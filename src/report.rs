@@ -1,14 +1,17 @@
 //! Aggregation: the summary of everything read and the groups of selected events.
 //!
-//! Pure and deterministic: groups are ordered by count (descending), then key; nothing
+//! Pure and deterministic: groups are ordered by priority (failures that need a person
+//! first), then count (descending), then key; the cycle view is ordered by time. Nothing
 //! here reads the clock or the environment.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::catalog::Category;
+use crate::attribute::{self, Offending};
+use crate::catalog::{Category, Retry};
 use crate::classify::Diagnosis;
+use crate::cycles::{CycleStats, Cycles, Warning};
 use crate::event::{Action, Event, Status};
 use crate::input::Format;
 use crate::reason::Facts;
@@ -51,6 +54,8 @@ pub struct Summary {
     pub cycles: u64,
     /// Events that passed the filters.
     pub selected: u64,
+    /// Jobs at risk of quarantine (see `cycles`).
+    pub warnings: Vec<Warning>,
     #[doc(hidden)]
     pub cycle_ids: HashSet<String>,
 }
@@ -82,6 +87,58 @@ impl Summary {
 /// How many example identities and change ids a group keeps.
 pub const EXAMPLES: usize = 3;
 
+/// A failure whose parsed retry count has reached this needs a person even when its entry
+/// says it retries: Entra backs off between escrow retries, so by the third failed retry the
+/// attempts have spanned several cycles, and a cause that was going to clear by itself
+/// usually has.
+pub const RETRIES_BEFORE_ACTION: u32 = 3;
+
+/// What a group of failures asks of the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Priority {
+    /// The catalog says a person must act, the retries have run out, or the failure is
+    /// persistent.
+    NeedsAction,
+    /// Entra retries it and it has not yet failed often.
+    WillRetry,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::NeedsAction => "needs-action",
+            Priority::WillRetry => "will-retry",
+        }
+    }
+
+    /// What one failure asks for, before persistence is known.
+    pub fn of(d: Option<&Diagnosis>, facts: &Facts) -> Priority {
+        let retries_out = facts
+            .retry_count
+            .is_some_and(|n| n >= RETRIES_BEFORE_ACTION);
+        match d.and_then(|d| d.retry) {
+            Some(Retry::Automatic | Retry::NextCycle) if !retries_out => Priority::WillRetry,
+            // Manual, retries run out, or unclassified (nobody knows whether it clears).
+            _ => Priority::NeedsAction,
+        }
+    }
+}
+
+/// One row of the attribute view: an identity, the attribute value it failed on, and how
+/// often.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AttributeRow {
+    pub identity: String,
+    pub value: Option<String>,
+    pub diagnosis: String,
+    pub source: Option<attribute::Source>,
+    pub count: u64,
+    /// The newest failing change and its error detail (SCIM detail, else the reason).
+    pub change_id: Option<String>,
+    pub detail: Option<String>,
+    last: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Group {
     pub key: String,
@@ -98,7 +155,23 @@ pub struct Group {
     pub statuses: BTreeMap<Status, u64>,
     pub max_retry: Option<u32>,
     pub next_retry: Option<DateTime<Utc>>,
+    /// Failure and warning events, and those of them that need a person by themselves.
+    pub failures: u64,
+    pub needs_action: u64,
+    /// Set by `Groups::finish`: `None` for a group with no failure or warning.
+    pub priority: Option<Priority>,
+    /// Identities that failed this way in two cycles or more (persistent failures).
+    pub persistent_identities: u64,
+    /// The cycle's statistics, in the cycle view.
+    pub cycle: Option<CycleStats>,
+    /// The attribute view's rows, ordered by identity then value.
+    pub attribute_rows: Vec<AttributeRow>,
     seen_identities: HashSet<String>,
+    /// Per failing identity: the first cycle seen, and whether another one followed.
+    identity_cycles: HashMap<String, (String, bool)>,
+    attribute_index: BTreeMap<(String, Option<String>, String), AttributeRow>,
+    /// Every diagnosis in the group with its count; `diagnosis` is the most frequent.
+    diagnoses: BTreeMap<String, (u64, Diagnosis)>,
 }
 
 impl Group {
@@ -117,7 +190,16 @@ impl Group {
             statuses: BTreeMap::new(),
             max_retry: None,
             next_retry: None,
+            failures: 0,
+            needs_action: 0,
+            priority: None,
+            persistent_identities: 0,
+            cycle: None,
+            attribute_rows: Vec::new(),
             seen_identities: HashSet::new(),
+            identity_cycles: HashMap::new(),
+            attribute_index: BTreeMap::new(),
+            diagnoses: BTreeMap::new(),
         }
     }
 
@@ -145,12 +227,19 @@ pub enum GroupKey {
     Cycle,
     Identity,
     Step,
+    Attribute,
     None,
 }
+
+/// The attribute view's key for failures that name no attribute.
+pub const NO_ATTRIBUTE: &str = "(not named)";
 
 #[derive(Debug, Default)]
 pub struct Groups {
     by_key: BTreeMap<String, Group>,
+    /// Selected events the view leaves out (the attribute view covers only invalid-data
+    /// and conflict failures).
+    pub outside: u64,
 }
 
 impl Groups {
@@ -159,6 +248,24 @@ impl Groups {
         let none = || "(none)".to_owned();
         let k = match key {
             GroupKey::None => return,
+            GroupKey::Attribute => {
+                if !r
+                    .diagnosis
+                    .as_ref()
+                    .is_some_and(|d| attribute::in_view(d.category))
+                {
+                    self.outside += 1;
+                    return;
+                }
+                for o in attribute::offending(ev, &r.facts) {
+                    let k = o
+                        .attribute
+                        .clone()
+                        .unwrap_or_else(|| NO_ATTRIBUTE.to_owned());
+                    self.add_to(k, r, Some(&o));
+                }
+                return;
+            }
             GroupKey::Diagnosis => r
                 .diagnosis
                 .as_ref()
@@ -173,6 +280,11 @@ impl Groups {
                 .and_then(|s| s.name.clone())
                 .unwrap_or_else(none),
         };
+        self.add_to(k, r, None);
+    }
+
+    fn add_to(&mut self, k: String, r: &Record, offending: Option<&Offending>) {
+        let ev = &r.event;
         let g = self
             .by_key
             .entry(k.clone())
@@ -180,8 +292,58 @@ impl Groups {
         g.count += 1;
         if let Some(d) = &r.diagnosis {
             *g.categories.entry(d.category).or_default() += 1;
-            if g.diagnosis.is_none() {
-                g.diagnosis = Some(d.clone());
+            match g.diagnoses.get_mut(&d.id) {
+                Some(slot) => slot.0 += 1,
+                None => {
+                    g.diagnoses.insert(d.id.clone(), (1, d.clone()));
+                }
+            }
+        }
+        if matches!(ev.status(), Status::Failure | Status::Warning) {
+            g.failures += 1;
+            if Priority::of(r.diagnosis.as_ref(), &r.facts) == Priority::NeedsAction {
+                g.needs_action += 1;
+            }
+            if let Some(id) = ev.identity() {
+                let cycle = ev.cycle_id.as_deref().unwrap_or("");
+                match g.identity_cycles.get_mut(id) {
+                    Some((first, again)) => *again |= first != cycle,
+                    None => {
+                        g.identity_cycles
+                            .insert(id.to_owned(), (cycle.to_owned(), false));
+                    }
+                }
+            }
+        }
+        if let Some(o) = offending {
+            let identity = ev.identity().unwrap_or("(none)").to_owned();
+            let diagnosis = r
+                .diagnosis
+                .as_ref()
+                .map(|d| d.id.clone())
+                .unwrap_or_default();
+            let row = g
+                .attribute_index
+                .entry((identity.clone(), o.value.clone(), diagnosis.clone()))
+                .or_insert_with(|| AttributeRow {
+                    identity,
+                    value: o.value.clone(),
+                    diagnosis,
+                    source: o.source,
+                    count: 0,
+                    change_id: None,
+                    detail: None,
+                    last: None,
+                });
+            row.count += 1;
+            if row.count == 1 || ev.time > row.last {
+                row.last = ev.time;
+                row.change_id = ev.change_id.clone();
+                row.detail = r
+                    .facts
+                    .get_extra("target_message")
+                    .map(str::to_owned)
+                    .or_else(|| ev.error.reason.clone());
             }
         }
         if let Some(c) = &ev.error.code {
@@ -221,10 +383,60 @@ impl Groups {
         }
     }
 
-    /// Groups ordered by count (descending), then key.
+    /// Groups with their priority set, ordered by priority, then count (descending), then
+    /// key; each group's diagnosis is its most frequent one (ties: the lower id), so a row
+    /// never mixes one event's code with another's title.
     pub fn finish(self) -> Vec<Group> {
+        self.finish_with(GroupKey::Diagnosis, &Cycles::default())
+    }
+
+    /// Groups with their priority set, ordered by priority, then count (descending), then
+    /// key; in the cycle view each group carries its cycle's statistics and the groups are
+    /// in time order.
+    pub fn finish_with(self, key: GroupKey, cycles: &Cycles) -> Vec<Group> {
         let mut v: Vec<Group> = self.by_key.into_values().collect();
-        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        for g in &mut v {
+            g.diagnosis = g
+                .diagnoses
+                .values()
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.id.cmp(&a.1.id)))
+                .map(|(_, d)| d.clone());
+            g.persistent_identities = g
+                .identity_cycles
+                .values()
+                .filter(|(_, again)| *again)
+                .count() as u64;
+            let p = if g.needs_action > 0 || g.persistent_identities > 0 {
+                Priority::NeedsAction
+            } else {
+                Priority::WillRetry
+            };
+            g.priority = (g.failures > 0).then_some(p);
+            g.attribute_rows = std::mem::take(&mut g.attribute_index)
+                .into_values()
+                .collect();
+            if key == GroupKey::Cycle {
+                g.cycle = cycles.for_cycle(&g.key);
+            }
+        }
+        if key == GroupKey::Cycle {
+            // A cycle without a time sorts last.
+            v.sort_by(|a, b| {
+                let t = |g: &Group| g.cycle.as_ref().and_then(|c| c.first);
+                t(a).is_none()
+                    .cmp(&t(b).is_none())
+                    .then_with(|| t(a).cmp(&t(b)))
+                    .then_with(|| a.key.cmp(&b.key))
+            });
+        } else {
+            let rank = |g: &Group| g.priority.map_or(2, |p| p as u8);
+            v.sort_by(|a, b| {
+                rank(a)
+                    .cmp(&rank(b))
+                    .then_with(|| b.count.cmp(&a.count))
+                    .then_with(|| a.key.cmp(&b.key))
+            });
+        }
         v
     }
 }
@@ -237,6 +449,9 @@ pub struct Report {
     pub group_by: GroupKey,
     /// The selected events, kept only for views that list them.
     pub records: Vec<Record>,
+    /// Selected events the grouping leaves out (the attribute view covers only
+    /// invalid-data and conflict failures).
+    pub outside_view: u64,
 }
 
 #[cfg(test)]
@@ -262,6 +477,94 @@ mod tests {
             diagnosis: None,
             facts: Facts::default(),
         }
+    }
+
+    fn failure(code: &str, who: &str, cycle: &str, retry: Option<Retry>, retries: u32) -> Record {
+        let mut r = rec(code, who, &format!("{who}-{cycle}"));
+        r.event.cycle_id = Some(cycle.to_owned());
+        let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+        d.id = code.to_owned();
+        d.retry = retry;
+        r.diagnosis = Some(d);
+        r.facts.retry_count = Some(retries);
+        r
+    }
+
+    #[test]
+    fn what_one_failure_asks_for() {
+        let f = |retry, n| {
+            let r = failure("x", "a", "c", retry, n);
+            Priority::of(r.diagnosis.as_ref(), &r.facts)
+        };
+        assert_eq!(f(Some(Retry::Automatic), 0), Priority::WillRetry);
+        assert_eq!(f(Some(Retry::NextCycle), 2), Priority::WillRetry);
+        assert_eq!(
+            f(Some(Retry::NextCycle), RETRIES_BEFORE_ACTION),
+            Priority::NeedsAction
+        );
+        assert_eq!(f(Some(Retry::Automatic), 9), Priority::NeedsAction);
+        assert_eq!(f(Some(Retry::Manual), 0), Priority::NeedsAction);
+        assert_eq!(f(None, 0), Priority::NeedsAction, "unclassified");
+    }
+
+    #[test]
+    fn a_failure_back_in_another_cycle_is_persistent_and_needs_action() {
+        let mut g = Groups::default();
+        let auto = Some(Retry::Automatic);
+        // "p": the same identity in two cycles; "q": twice in one cycle; "r": once.
+        for (who, cycle) in [
+            ("p", "c1"),
+            ("p", "c2"),
+            ("q", "c1"),
+            ("q", "c1"),
+            ("r", "c1"),
+        ] {
+            g.add(
+                GroupKey::Diagnosis,
+                &failure("persist", who, cycle, auto, 0),
+            );
+        }
+        // More events than "persist", but it will retry: listed after it.
+        for who in ["s", "t", "u", "v", "w", "x", "y"] {
+            g.add(GroupKey::Diagnosis, &failure("calm", who, "c1", auto, 0));
+        }
+        let mut ok = rec("ok", "u", "9");
+        ok.event.status = Some(Status::Success);
+        g.add(GroupKey::Code, &ok);
+        let v = g.finish();
+        let got: Vec<_> = v
+            .iter()
+            .map(|g| (g.key.as_str(), g.priority, g.persistent_identities))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("persist", Some(Priority::NeedsAction), 1),
+                ("calm", Some(Priority::WillRetry), 0),
+                // No failure, no priority: last whatever its count.
+                ("ok", None, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_shows_its_most_frequent_diagnosis() {
+        let with = |id: &str, who: &str| {
+            let mut r = rec("X", who, who);
+            let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+            d.id = id.to_owned();
+            r.diagnosis = Some(d);
+            r
+        };
+        let mut g = Groups::default();
+        g.add(GroupKey::App, &with("entra.b", "1"));
+        g.add(GroupKey::App, &with("entra.a", "2"));
+        g.add(GroupKey::App, &with("entra.a", "3"));
+        let v = g.finish();
+        assert_eq!(
+            v[0].diagnosis.as_ref().map(|d| d.id.as_str()),
+            Some("entra.a")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! Nothing matching is not an error: the caller reports the event as `unclassified`.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use regex::{Regex, RegexSet, RegexSetBuilder};
@@ -57,6 +58,9 @@ pub struct Lookup<'a> {
     pub task: Option<&'a str>,
     /// Look for known codes inside the texts (a pasted message).
     pub embedded_codes: bool,
+    /// Every candidate (`explain` lists them); otherwise the lookup stops at the first tier
+    /// that matched, which spares the pattern pass for events found by their code.
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +74,10 @@ pub struct Candidate {
 
 pub struct Matcher {
     codes: HashMap<String, usize>,
-    set: RegexSet,
+    /// Built on first use; `None` if the patterns could not be combined (each is then run
+    /// on its own, slower but with the same result).
+    set: OnceLock<Option<RegexSet>>,
+    sources: Vec<String>,
     /// For each pattern of `set`: its entry and its index among the entry's patterns.
     owners: Vec<(usize, usize)>,
     http: HashMap<u16, Vec<usize>>,
@@ -103,21 +110,47 @@ impl Matcher {
                 skips.insert(s.to_ascii_lowercase(), i);
             }
         }
-        let set = RegexSetBuilder::new(&sources)
-            .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .context("the catalog's patterns do not compile together")?;
         let token = Regex::new(r"[A-Za-z][A-Za-z0-9_]{2,}").context("code token")?;
         Ok(Matcher {
             codes,
-            set,
+            set: OnceLock::new(),
+            sources,
             owners,
             http,
             skips,
             ids,
             token,
         })
+    }
+
+    fn set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                RegexSetBuilder::new(&self.sources)
+                    .size_limit(256 << 20)
+                    .dfa_size_limit(64 << 20)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Indexes (into `owners`) of the patterns that match `text`.
+    fn matching(&self, entries: &[Entry], text: &str) -> Vec<usize> {
+        match self.set() {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => self
+                .owners
+                .iter()
+                .enumerate()
+                .filter(|(_, (e, k))| {
+                    entries[*e].patterns[*k]
+                        .regex()
+                        .is_some_and(|r| r.is_match(text))
+                })
+                .map(|(i, _)| i)
+                .collect(),
+        }
     }
 
     /// Every entry that fits, best first, one candidate per entry. `entries` is the slice
@@ -131,7 +164,7 @@ impl Matcher {
             }
             _ => false,
         };
-        let mut add = |entry: usize, by: MatchedBy, tier: u8, len: usize, captures| {
+        let add = |found: &mut Vec<Candidate>, entry: usize, by, tier: u8, len: usize, captures| {
             found.push(Candidate {
                 entry,
                 matched_by: by,
@@ -144,74 +177,67 @@ impl Matcher {
                 ),
             });
         };
+        // Without `all`, a lower tier is not looked at once a higher one matched.
+        let done = |found: &Vec<Candidate>| !q.all && !found.is_empty();
 
         if let Some(&i) = q.id.and_then(|id| self.ids.get(id.trim())) {
-            add(i, MatchedBy::Id, 0, 0, Vec::new());
+            add(&mut found, i, MatchedBy::Id, 0, 0, Vec::new());
         }
         let skip = q
             .skip_reason
             .and_then(|s| self.skips.get(&s.trim().to_ascii_lowercase()).copied());
         if let (Some(i), true) = (skip, q.skipped) {
-            add(
-                i,
-                MatchedBy::SkipReason,
-                1,
-                0,
-                self.captures_of(entries, i, q),
-            );
+            let caps = self.captures_of(entries, i, q);
+            add(&mut found, i, MatchedBy::SkipReason, 1, 0, caps);
         }
         if let Some(&i) = q.code.and_then(|c| self.codes.get(c.trim())) {
-            add(i, MatchedBy::Code, 2, 0, self.captures_of(entries, i, q));
+            let caps = self.captures_of(entries, i, q);
+            add(&mut found, i, MatchedBy::Code, 2, 0, caps);
         }
-        for text in &q.texts {
-            for idx in self.set.matches(text).iter() {
-                let (entry, k) = self.owners[idx];
-                if let Some(caps) = entries[entry].patterns[k].captures(text) {
-                    let len = caps.get(0).map_or(0, |m| m.len());
-                    add(
-                        entry,
-                        MatchedBy::Pattern,
-                        3,
-                        len,
-                        named(&entries[entry].patterns[k], &caps),
-                    );
-                }
-            }
-        }
-        if q.embedded_codes {
+        if !done(&found) {
             for text in &q.texts {
-                for m in self.token.find_iter(text) {
-                    if let Some(&i) = self.codes.get(m.as_str()) {
+                for idx in self.matching(entries, text) {
+                    let (entry, k) = self.owners[idx];
+                    let Some(re) = entries[entry].patterns[k].regex() else {
+                        continue;
+                    };
+                    if let Some(caps) = re.captures(text) {
+                        let len = caps.get(0).map_or(0, |m| m.len());
                         add(
-                            i,
-                            MatchedBy::EmbeddedCode,
-                            4,
-                            0,
-                            self.captures_of(entries, i, q),
+                            &mut found,
+                            entry,
+                            MatchedBy::Pattern,
+                            3,
+                            len,
+                            named(re, &caps),
                         );
                     }
                 }
             }
         }
-        if let Some(list) = q.http_status.and_then(|s| self.http.get(&s)) {
-            for &i in list {
-                add(
-                    i,
-                    MatchedBy::HttpStatus,
-                    5,
-                    0,
-                    self.captures_of(entries, i, q),
-                );
+        if q.embedded_codes && !done(&found) {
+            for text in &q.texts {
+                for m in self.token.find_iter(text) {
+                    if let Some(&i) = self.codes.get(m.as_str()) {
+                        let caps = self.captures_of(entries, i, q);
+                        add(&mut found, i, MatchedBy::EmbeddedCode, 4, 0, caps);
+                    }
+                }
             }
         }
-        if let (Some(i), false) = (skip, q.skipped) {
-            add(
-                i,
-                MatchedBy::SkipReason,
-                6,
-                0,
-                self.captures_of(entries, i, q),
-            );
+        if !done(&found)
+            && let Some(list) = q.http_status.and_then(|s| self.http.get(&s))
+        {
+            for &i in list {
+                let caps = self.captures_of(entries, i, q);
+                add(&mut found, i, MatchedBy::HttpStatus, 5, 0, caps);
+            }
+        }
+        if let (Some(i), false) = (skip, q.skipped)
+            && !done(&found)
+        {
+            let caps = self.captures_of(entries, i, q);
+            add(&mut found, i, MatchedBy::SkipReason, 6, 0, caps);
         }
 
         found.sort_by(|a, b| {
@@ -227,9 +253,9 @@ impl Matcher {
     /// Captures from the entry's own patterns, for an entry found by code or status.
     fn captures_of(&self, entries: &[Entry], i: usize, q: &Lookup<'_>) -> Vec<(String, String)> {
         for text in &q.texts {
-            for p in &entries[i].patterns {
-                if let Some(caps) = p.captures(text) {
-                    return named(p, &caps);
+            for re in entries[i].patterns.iter().filter_map(|p| p.regex()) {
+                if let Some(caps) = re.captures(text) {
+                    return named(re, &caps);
                 }
             }
         }

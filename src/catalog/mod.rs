@@ -9,6 +9,7 @@ mod matcher;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result, bail};
 use regex::Regex;
@@ -167,6 +168,42 @@ struct MetaDef {
     date: String,
 }
 
+/// A pattern, compiled on first use: starting provlog should not pay for compiling
+/// hundreds of regexes that a run may never need. Built-in patterns are compiled by the
+/// catalog's self-test; a user's are compiled when their file is loaded.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    fn new(source: String) -> Pattern {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compile(source: &str) -> Result<Regex, regex::Error> {
+        regex::RegexBuilder::new(source)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The compiled regex; `None` only for a pattern that does not compile, which loading
+    /// refuses for user files and the self-test refuses for built-in ones.
+    pub fn regex(&self) -> Option<&Regex> {
+        self.compiled
+            .get_or_init(|| Pattern::compile(&self.source).ok())
+            .as_ref()
+    }
+}
+
 /// A validated catalog entry.
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -175,7 +212,7 @@ pub struct Entry {
     pub category: Category,
     pub retry: Retry,
     pub codes: Vec<String>,
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<Pattern>,
     pub http_status: Vec<u16>,
     pub skip_reasons: Vec<String>,
     pub tasks: Vec<String>,
@@ -200,6 +237,7 @@ impl Entry {
     pub fn capture_names(&self) -> HashSet<&str> {
         self.patterns
             .iter()
+            .filter_map(Pattern::regex)
             .flat_map(|r| r.capture_names().flatten())
             .collect()
     }
@@ -219,12 +257,12 @@ impl Catalog {
         let meta: MetaDef = toml::from_str(META).context("catalog/catalog.toml")?;
         let mut entries: Vec<Entry> = Vec::new();
         for (name, text) in BUILTIN {
-            let loaded = parse_file(name, text)?;
+            let loaded = parse_file(name, text, false)?;
             check_unique(&entries, &loaded, name)?;
             entries.extend(loaded);
         }
         for (name, text) in extra {
-            for e in parse_file(name, text)? {
+            for e in parse_file(name, text, true)? {
                 match entries.iter_mut().find(|x| x.id == e.id) {
                     Some(slot) => *slot = e,
                     None => entries.push(e),
@@ -235,6 +273,24 @@ impl Catalog {
         Ok(Catalog {
             version: meta.version,
             date: meta.date,
+            entries,
+            matcher,
+        })
+    }
+
+    /// A catalog of these files only, without the built-in entries (for tests of code
+    /// that renders a catalog).
+    pub fn only(files: &[(String, String)]) -> Result<Catalog> {
+        let mut entries: Vec<Entry> = Vec::new();
+        for (name, text) in files {
+            let loaded = parse_file(name, text, true)?;
+            check_unique(&entries, &loaded, name)?;
+            entries.extend(loaded);
+        }
+        let matcher = Matcher::new(&entries)?;
+        Ok(Catalog {
+            version: "test".to_owned(),
+            date: "2026-01-01".to_owned(),
             entries,
             matcher,
         })
@@ -272,7 +328,9 @@ fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
 }
 
 /// Parses and validates one catalog file. Errors name the file, the entry and the field.
-pub fn parse_file(name: &str, text: &str) -> Result<Vec<Entry>> {
+/// With `compile`, every pattern is compiled now (a user's file); built-in patterns are
+/// compiled on first use.
+pub fn parse_file(name: &str, text: &str, compile: bool) -> Result<Vec<Entry>> {
     let def: FileDef = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_owned();
         let at = e
@@ -288,12 +346,12 @@ pub fn parse_file(name: &str, text: &str) -> Result<Vec<Entry>> {
         .into_iter()
         .map(|d| {
             let id = d.id.clone();
-            validate(d, name).with_context(|| format!("{name}: entry '{id}'"))
+            validate(d, name, compile).with_context(|| format!("{name}: entry '{id}'"))
         })
         .collect()
 }
 
-fn validate(d: EntryDef, origin: &str) -> Result<Entry> {
+fn validate(d: EntryDef, origin: &str, compile: bool) -> Result<Entry> {
     let system = System::parse(&d.system).with_context(|| {
         format!(
             "field `system`: unknown value '{}' (expected one of {})",
@@ -328,17 +386,14 @@ fn validate(d: EntryDef, origin: &str) -> Result<Entry> {
     if !well_formed {
         bail!("field `id`: must be '{prefix}' followed by kebab-case words (a-z, 0-9)");
     }
-    let patterns = d
-        .patterns
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            regex::RegexBuilder::new(p)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .with_context(|| format!("field `patterns`[{i}] does not compile"))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let patterns: Vec<Pattern> = d.patterns.into_iter().map(Pattern::new).collect();
+    if compile {
+        for (i, p) in patterns.iter().enumerate() {
+            let re = Pattern::compile(p.as_str())
+                .with_context(|| format!("field `patterns`[{i}] does not compile"))?;
+            let _ = p.compiled.set(Some(re));
+        }
+    }
     for (lang, t) in [("en", &d.en), ("ja", &d.ja)] {
         if t.title.trim().is_empty() || t.explanation.trim().is_empty() {
             bail!("field `{lang}`: title and explanation must not be empty");

@@ -69,6 +69,15 @@ fn entries_are_complete_and_placeholders_are_captures() {
 }
 
 #[test]
+fn every_builtin_pattern_compiles() {
+    for (name, text) in BUILTIN {
+        if let Err(e) = parse_file(name, text, true) {
+            panic!("{e:#}");
+        }
+    }
+}
+
+#[test]
 fn every_system_is_covered() {
     let cat = builtin();
     for s in System::ALL {

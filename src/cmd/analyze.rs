@@ -8,11 +8,13 @@ use crate::catalog::{Catalog, Lang};
 use crate::classify::classify_event;
 use crate::cli::{FailOn, FormatArg};
 use crate::config::{AnalyzeConfig, CycleFilter};
+use crate::cycles::Cycles;
 use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem};
+use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
@@ -24,6 +26,34 @@ pub struct Output<'w> {
     pub format: FormatArg,
     pub style: Style,
     pub bom: bool,
+    /// Draw a progress bar on stderr (only ever true when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// Inputs smaller than this finish before a progress bar would be worth drawing.
+const PROGRESS_MIN_BYTES: u64 = 64 << 20;
+
+/// Whether to draw a progress bar: on a terminal, for input big enough to wait for (or of
+/// unknown size, like stdin).
+pub fn wants_progress(stderr_is_terminal: bool, total: Option<u64>) -> bool {
+    stderr_is_terminal && total.is_none_or(|t| t >= PROGRESS_MIN_BYTES)
+}
+
+fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
+    let pb = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    let template = if total.is_some() {
+        "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}"
+    } else {
+        "{spinner} {bytes} {bytes_per_sec} {msg}"
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        pb.set_style(style);
+    }
+    pb.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    pb
 }
 
 /// Most record problems printed one by one; the rest are counted.
@@ -43,6 +73,8 @@ struct Analyzer<'a, 'w> {
     lang: Lang,
     summary: Summary,
     groups: Groups,
+    /// Every cycle's statistics, over all events read (not only the selected ones).
+    cycles: Cycles,
     records: Vec<Record>,
     keep_records: bool,
     stream: Stream<'w>,
@@ -53,9 +85,23 @@ struct Analyzer<'a, 'w> {
     damage: Vec<Problem>,
     failed: bool,
     warned: bool,
+    progress: Option<indicatif::ProgressBar>,
+    /// Bytes of the inputs read before the current one, and when to redraw next.
+    progress_base: u64,
+    progress_next: u64,
+    redactor: Option<Redactor>,
 }
 
 impl Analyzer<'_, '_> {
+    /// Counts the diagnosis of a failure that is not selected, for the cycle statistics.
+    fn count_failure_only(&mut self, ev: &Event) {
+        if ev.status() == Status::Failure {
+            let (d, _) = classify_event(self.catalog, ev, self.lang);
+            self.cycles
+                .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), &d);
+        }
+    }
+
     fn emit(&mut self, rec: Record) {
         let result = match &mut self.stream {
             Stream::None => Ok(()),
@@ -96,24 +142,50 @@ impl EventSink for Analyzer<'_, '_> {
         if let Some(t) = time {
             s.see_time(t);
         }
-        if let Some(app) = raw
+        let app = raw
             .service_principal
             .name
             .as_deref()
-            .or(raw.service_principal.id.as_deref())
-        {
+            .or(raw.service_principal.id.as_deref());
+        if let Some(app) = app {
             s.see_app(app);
         }
         if let Some(c) = raw.cycle_id.as_deref() {
             s.see_cycle(c);
         }
-        self.cfg.filters.pass_raw(raw, time)
+        self.cycles.see(
+            raw.job_id.as_deref(),
+            raw.cycle_id.as_deref(),
+            app,
+            time,
+            action,
+            status,
+        );
+        // Every failure is read in full, selected or not: the cycle statistics and the
+        // quarantine warnings need its diagnosis. `selected` applies the filters again.
+        self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
     }
 
     fn selected(&mut self, ev: Event, damage: Damage) {
+        // A failure outside the filters is read in full only for the cycle statistics (see
+        // `seen`): its diagnosis is counted, nothing else.
+        if !self.cfg.filters.pass_raw_event(&ev) {
+            self.count_failure_only(&ev);
+            return;
+        }
         if damage.raw == 0 && damage.bad_fields > 0 {
             self.summary.damaged += 1;
         }
+        // `--identity` looks at the real names, so it is decided before redaction; the
+        // diagnosis is made on the redacted event, so that captured values are pseudonyms.
+        if !self.cfg.filters.pass_identity(&ev) {
+            self.count_failure_only(&ev);
+            return;
+        }
+        let ev = match &mut self.redactor {
+            Some(r) => r.event(ev),
+            None => ev,
+        };
         let needs_diagnosis =
             ev.status() != Status::Success || ev.error.code.is_some() || ev.error.reason.is_some();
         let (diagnosis, facts) = if needs_diagnosis {
@@ -122,7 +194,13 @@ impl EventSink for Analyzer<'_, '_> {
         } else {
             (None, crate::classify::event_facts(&ev))
         };
-        if !self.cfg.filters.pass_event(&ev, diagnosis.as_ref()) {
+        if ev.status() == Status::Failure
+            && let Some(d) = &diagnosis
+        {
+            self.cycles
+                .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), d);
+        }
+        if !self.cfg.filters.pass_diagnosis(&ev, diagnosis.as_ref()) {
             return;
         }
         self.summary.selected += 1;
@@ -161,6 +239,23 @@ impl EventSink for Analyzer<'_, '_> {
 
     fn stop(&self) -> bool {
         self.write_error.is_some() || crate::interrupt::requested()
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        let Some(pb) = &self.progress else { return };
+        let pos = self.progress_base + bytes;
+        if pos < self.progress_next {
+            return;
+        }
+        self.progress_next = pos + (1 << 20);
+        pb.set_position(pos);
+        let failures = self
+            .summary
+            .by_status
+            .get(&Status::Failure)
+            .copied()
+            .unwrap_or(0);
+        pb.set_message(format!("{} events, {failures} failures", self.summary.read));
     }
 }
 
@@ -225,7 +320,11 @@ pub fn run(
         format,
         style,
         bom,
+        progress,
     } = out;
+    let sizes: Vec<Option<u64>> = inputs.iter().map(input::size_of).collect();
+    let total = sizes.iter().try_fold(0u64, |acc, s| s.map(|s| acc + s));
+    let progress = (progress && wants_progress(true, total)).then(|| progress_bar(total));
     let (stream, keep_records, render_at_end) = match format {
         FormatArg::Ndjson => (Stream::Ndjson(writer), false, None),
         FormatArg::Csv => (Stream::Csv(CsvOut::new(writer, bom)?), false, None),
@@ -237,12 +336,14 @@ pub fn run(
         ),
     };
     let mut exit = Exit::Ok;
+    let redactor = cfg.redact.map(Redactor::new);
     let mut an = Analyzer {
         cfg,
         catalog,
         lang: style.lang,
         summary: Summary::default(),
         groups: Groups::default(),
+        cycles: Cycles::default(),
         records: Vec::new(),
         keep_records,
         stream,
@@ -253,6 +354,10 @@ pub fn run(
         damage: Vec::new(),
         failed: false,
         warned: false,
+        progress,
+        progress_base: 0,
+        progress_next: 0,
+        redactor,
     };
     for p in &expand_errors {
         warn(err, p);
@@ -263,12 +368,13 @@ pub fn run(
         });
         exit = Exit::Error;
     }
-    for i in inputs {
+    for (i, size) in inputs.iter().zip(&sizes) {
         if an.write_error.is_some() || crate::interrupt::requested() {
             break;
         }
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
+        an.progress_base += size.unwrap_or(outcome.bytes);
         if crate::interrupt::requested() {
             break;
         }
@@ -293,6 +399,10 @@ pub fn run(
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
+    }
+    if let Some(pb) = an.progress.take() {
+        // The report follows on stdout; the bar leaves nothing behind on stderr.
+        pb.finish_and_clear();
     }
     if crate::interrupt::requested() {
         // What was streamed so far ends with a whole line; no report, no warnings.
@@ -348,11 +458,15 @@ pub fn run(
         Stream::None => {}
     }
     if let Some(w) = render_at_end {
+        let mut summary = an.summary;
+        summary.warnings = an.cycles.warnings();
+        let outside_view = an.groups.outside;
         let report = Report {
-            summary: an.summary,
-            groups: an.groups.finish(),
+            summary,
+            groups: an.groups.finish_with(an.cfg.group_by, &an.cycles),
             group_by: an.cfg.group_by,
             records: an.records,
+            outside_view,
         };
         match format {
             FormatArg::Json => render::json::render(w, &report)?,
@@ -365,4 +479,21 @@ pub fn run(
         exit = exit.max(Exit::FailOn);
     }
     Ok(exit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_only_on_a_terminal_and_for_big_input() {
+        assert!(!wants_progress(false, Some(10 << 30)));
+        assert!(!wants_progress(false, None));
+        assert!(!wants_progress(true, Some(1 << 20)));
+        assert!(wants_progress(true, Some(1 << 30)));
+        assert!(
+            wants_progress(true, None),
+            "stdin: size unknown, show a spinner"
+        );
+    }
 }

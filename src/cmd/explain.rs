@@ -2,12 +2,12 @@
 
 use std::io::{self, BufRead, Write};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Lang};
 use crate::classify::{Explained, explain};
-use crate::cli::ExplainFormat;
+use crate::cli::{ExplainFormat, FormatArg};
 use crate::i18n::t;
 use crate::render::markdown::cell;
 use crate::render::one_line;
@@ -37,6 +37,19 @@ struct WireAlso<'a> {
     category: &'static str,
     title: &'a str,
     matched_by: Option<&'static str>,
+}
+
+/// The output format of `explain` for pasted messages: JSON is already one object per
+/// line, so `ndjson` is the same; CSV belongs to `--csv`.
+pub fn format_of(arg: Option<FormatArg>) -> Result<ExplainFormat> {
+    Ok(match arg {
+        None | Some(FormatArg::Table) => ExplainFormat::Table,
+        Some(FormatArg::Json | FormatArg::Ndjson) => ExplainFormat::Json,
+        Some(FormatArg::Markdown) => ExplainFormat::Markdown,
+        Some(FormatArg::Csv) => {
+            bail!("--format csv is for console exports (explain --csv FILE); use --format json")
+        }
+    })
 }
 
 /// The messages to explain: the arguments as one message, else one per line of stdin.

@@ -2,4 +2,7 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod diff;
 pub mod explain;
+pub mod explain_csv;
+pub mod show;

@@ -117,8 +117,11 @@ fn csv_error_text(e: &csv::Error) -> String {
     }
 }
 
-/// One data row: its fields as UTF-8, or why it could not be read.
+/// One data row: its fields as UTF-8 and its line, or why it could not be read.
 type Row<'r> = Result<(&'r [&'r str], u64), Problem>;
+
+/// Rows between two progress reports.
+const PROGRESS_ROWS: u64 = 4096;
 
 /// Iterates data rows, turning ragged or non-UTF-8 rows into problems. `f` returns false
 /// to stop. An I/O error ends the file and is returned.
@@ -126,12 +129,18 @@ fn for_each_row<R: Read>(
     rdr: &mut csv::Reader<R>,
     label: &str,
     width: usize,
+    progress: &dyn Fn(u64),
     mut f: impl FnMut(Row<'_>) -> bool,
 ) -> Result<(), Problem> {
     let mut rec = csv::ByteRecord::new();
     let mut ahead = csv::ByteRecord::new();
     let mut have_ahead = false;
+    let mut rows = 0u64;
     loop {
+        rows += 1;
+        if rows.is_multiple_of(PROGRESS_ROWS) {
+            progress(rdr.position().byte());
+        }
         if have_ahead {
             std::mem::swap(&mut rec, &mut ahead);
             have_ahead = false;
@@ -315,7 +324,9 @@ pub fn read_events<R: Read>(
 ) -> Result<u64, Problem> {
     let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
     let mut n = 0;
-    for_each_row(rdr, label, headers.len(), |row| {
+    let bytes = std::cell::Cell::new(0u64);
+    for_each_row(rdr, label, headers.len(), &|b| bytes.set(b), |row| {
+        sink.progress(bytes.get());
         let (row, line) = match row {
             Ok(r) => r,
             Err(p) => {
@@ -406,7 +417,9 @@ pub fn read_portal_set<R: Read>(
     let mut shared = Orphans::default();
     let mut notes = Vec::new();
     let events_label = label.clone();
-    for_each_row(&mut rdr, &label, headers.len(), |row| {
+    let bytes = std::cell::Cell::new(0u64);
+    for_each_row(&mut rdr, &label, headers.len(), &|b| bytes.set(b), |row| {
+        sink.progress(bytes.get());
         let (row, line) = match row {
             Ok(r) => r,
             Err(p) => {
@@ -469,7 +482,7 @@ pub fn read_portal_set<R: Read>(
         // the `row[i]` below cannot be out of range.
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
             let mut orphans = Orphans::default();
-            for_each_row(&mut rdr, &label, headers.len(), |row| {
+            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
                 let (row, line) = match row {
                     Ok(r) => r,
                     Err(p) => {
@@ -539,7 +552,7 @@ pub fn read_portal_set<R: Read>(
         let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
         if let Some(id_i) = id_i {
             let mut orphans = Orphans::default();
-            for_each_row(&mut rdr, &label, headers.len(), |row| {
+            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
                 let (row, line) = match row {
                     Ok(r) => r,
                     Err(p) => {

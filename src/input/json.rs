@@ -6,8 +6,6 @@
 //! chunk is moved to the front and completed by the next read. Only a chunk and the value
 //! being parsed are ever in memory, whatever the file's size.
 
-use std::io::Read;
-
 use super::raw::{Item, ItemSeed, Items, RawEvent};
 use super::source::Chunks;
 
@@ -22,12 +20,17 @@ pub struct Position {
 pub trait JsonSink {
     /// One event. `at` gives its position (the start of the value holding it); it costs a
     /// scan of the buffer, so it is asked only to report a problem.
-    fn event(&mut self, ev: RawEvent<'_>, record: u64, at: &dyn Fn() -> Position);
+    fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64, at: &dyn Fn() -> Position);
     /// A value that is not an event (counted as rejected, with what it was).
     fn rejected(&mut self, record: u64, pos: Position, why: String);
     /// True once no more events are wanted.
     fn stop(&self) -> bool;
+    /// Bytes read so far, reported every megabyte or so.
+    fn progress(&mut self, bytes: u64);
 }
+
+/// How often progress is reported.
+const PROGRESS_EVERY: u64 = 1 << 20;
 
 /// What the reader saw of the input's structure, to name its shape.
 #[derive(Debug, Default, Clone, Copy)]
@@ -57,16 +60,21 @@ enum State {
 /// Reads every top-level value of `src`, sending events to `sink`. Returns the first
 /// syntax error that could not be stepped over; events before it have been delivered.
 /// In NDJSON a broken line is reported through `sink.rejected` and reading goes on.
-pub fn read_json<R: Read>(
-    src: &mut Chunks<R>,
+pub fn read_json(
+    src: &mut Chunks,
     sink: &mut dyn JsonSink,
     stats: &mut JsonStats,
 ) -> Result<(), JsonError> {
     let mut state = State::Top;
     let mut record: u64 = 0;
+    let mut next_report = PROGRESS_EVERY;
     loop {
         if sink.stop() {
             return Ok(());
+        }
+        if src.offset() >= next_report {
+            sink.progress(src.offset());
+            next_report = src.offset() + PROGRESS_EVERY;
         }
         if !skip_ws(src)? {
             return match state {
@@ -146,7 +154,7 @@ pub fn read_json<R: Read>(
 }
 
 /// Whether a newline comes before the next value (the first sign of NDJSON).
-fn newline_follows<R: Read>(src: &mut Chunks<R>) -> bool {
+fn newline_follows(src: &mut Chunks) -> bool {
     if src.fill_at_least(2).is_err() {
         return false;
     }
@@ -157,7 +165,7 @@ fn newline_follows<R: Read>(src: &mut Chunks<R>) -> bool {
 }
 
 /// Skips whitespace, refilling as needed. Returns false at the end of the input.
-fn skip_ws<R: Read>(src: &mut Chunks<R>) -> Result<bool, JsonError> {
+fn skip_ws(src: &mut Chunks) -> Result<bool, JsonError> {
     loop {
         let data = src.data();
         let n = data
@@ -175,17 +183,31 @@ fn skip_ws<R: Read>(src: &mut Chunks<R>) -> Result<bool, JsonError> {
 }
 
 /// Parses one value at the front of the buffer, reading more until it is complete.
-fn parse_one<R: Read>(
-    src: &mut Chunks<R>,
-    sink: &mut dyn JsonSink,
-    record: &mut u64,
-) -> Result<(), JsonError> {
+fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Result<(), JsonError> {
     loop {
-        let data = src.data();
-        let mut stream = serde_json::Deserializer::from_slice(data).into_iter::<Items<'_>>();
-        match stream.next() {
-            Some(Ok(items)) => {
-                let used = stream.byte_offset();
+        // The fast path parses validated text; bytes that are not UTF-8 are handed to the
+        // parser as bytes so that it reports where they are.
+        let result = if src.has_invalid() {
+            let mut stream =
+                serde_json::Deserializer::from_slice(src.data()).into_iter::<Items<'_>>();
+            stream
+                .next()
+                .map(|r| r.map(|items| (items, stream.byte_offset())))
+        } else {
+            let mut stream =
+                serde_json::Deserializer::from_str(src.text()).into_iter::<Items<'_>>();
+            stream
+                .next()
+                .map(|r| r.map(|items| (items, stream.byte_offset())))
+        };
+        // What was parsed, for locating an error in it.
+        let parsed: &[u8] = if src.has_invalid() {
+            src.data()
+        } else {
+            src.text().as_bytes()
+        };
+        match result {
+            Some(Ok((items, used))) => {
                 items.for_each(|item| {
                     *record += 1;
                     match item {
@@ -200,13 +222,17 @@ fn parse_one<R: Read>(
                 src.consume(used);
                 return Ok(());
             }
-            Some(Err(e)) if !src.at_eof() && (e.is_eof() || at_end(src.data(), &e)) => {
+            Some(Err(e)) if !src.at_eof() && (e.is_eof() || at_end(parsed, &e)) => {
                 // The value runs past the end of the buffer: read more and parse it again.
                 // At least double what is held, so that a huge value arriving in small reads
-                // (a pipe gives 64 KiB at a time) is parsed a few times, not once per read.
+                // is parsed a few times, not once per read.
                 let held = src.data().len();
                 src.fill_at_least(held.saturating_mul(2).max(held + 1))
                     .map_err(|e| src.io_error(e))?;
+            }
+            Some(Err(e)) if e.is_eof() && !src.fully_valid() && !src.has_invalid() => {
+                // The input ended inside a character: what is left is not UTF-8.
+                return Err(src.error_at(src.text().len(), "the text is not valid UTF-8"));
             }
             Some(Err(e)) => {
                 salvage(src, sink, record);
@@ -237,7 +263,7 @@ fn at_end(data: &[u8], e: &serde_json::Error) -> bool {
 /// still hold whole events: a Graph page cut after its 900th event. They are delivered
 /// before the error is reported, so that the error costs only what it must. An event that
 /// is itself cut is not delivered: its fields are not all known.
-fn salvage<R: Read>(src: &Chunks<R>, sink: &mut dyn JsonSink, record: &mut u64) {
+fn salvage(src: &Chunks, sink: &mut dyn JsonSink, record: &mut u64) {
     let data = src.data();
     let mut items = Items::default();
     let mut de = serde_json::Deserializer::from_slice(data);
@@ -256,7 +282,7 @@ fn salvage<R: Read>(src: &Chunks<R>, sink: &mut dyn JsonSink, record: &mut u64) 
     });
 }
 
-fn syntax<R: Read>(src: &Chunks<R>, e: &serde_json::Error, eof: bool) -> JsonError {
+fn syntax(src: &Chunks, e: &serde_json::Error, eof: bool) -> JsonError {
     let pos = src.position_in_value(e.line() as u64, e.column() as u64);
     let mut message = strip_position(&e.to_string());
     // serde_json's words for bytes that are not UTF-8 inside a string.

@@ -1,7 +1,9 @@
 //! Bytes in, events out: finds the inputs, detects each one's shape from its content, and
 //! runs the reader for it. Readers never see the catalog or the output.
 
+pub mod console;
 pub mod csv;
+pub mod decode;
 pub mod fields;
 pub mod json;
 pub mod normalize;
@@ -38,6 +40,9 @@ pub trait EventSink {
     fn stop(&self) -> bool {
         false
     }
+    /// How many bytes of the current input have been read (for a progress bar); called
+    /// now and then, not for every event.
+    fn progress(&mut self, _bytes: u64) {}
 }
 
 /// A sink that wants every event and keeps it normalised, with every problem: for tests,
@@ -180,6 +185,22 @@ pub struct ReadOutcome {
 
 // ---------------------------------------------------------------------------------------
 // Finding inputs
+
+/// The size of an input in bytes, when it is known (not for stdin).
+pub fn size_of(input: &Input) -> Option<u64> {
+    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    match input {
+        Input::Stdin => None,
+        Input::File(p) => Some(len(p)),
+        Input::PortalSet {
+            events,
+            steps,
+            properties,
+        } => Some(
+            len(events) + steps.as_deref().map_or(0, len) + properties.as_deref().map_or(0, len),
+        ),
+    }
+}
 
 /// Expands the command line's paths: `-` is stdin, a folder stands for the exports in it,
 /// and a file of the portal's CSV set brings its siblings.
@@ -347,7 +368,7 @@ fn single(p: &Path) -> Input {
     }
 }
 
-fn io_text(e: &io::Error) -> String {
+pub(crate) fn io_text(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "no such file or folder".to_owned(),
         io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
@@ -501,7 +522,7 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: RawEvent<'_>, _record: u64, at: &dyn Fn() -> Position) {
+    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
@@ -532,6 +553,10 @@ impl JsonSink for JsonAdapter<'_> {
     fn stop(&self) -> bool {
         self.sink.stop()
     }
+
+    fn progress(&mut self, bytes: u64) {
+        self.sink.progress(bytes);
+    }
 }
 
 /// The message for an event kept with unreadable fields.
@@ -552,7 +577,7 @@ pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: D
 }
 
 fn read_json_stream(
-    mut chunks: Chunks<Box<dyn Read + Send>>,
+    mut chunks: Chunks,
     label: &str,
     sink: &mut dyn EventSink,
     outcome: &mut ReadOutcome,
@@ -577,7 +602,7 @@ fn read_json_stream(
 }
 
 fn read_csv_stream(
-    chunks: Chunks<Box<dyn Read + Send>>,
+    chunks: Chunks,
     label: &str,
     sink: &mut dyn EventSink,
     outcome: &mut ReadOutcome,

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::raw::{Nested, RawError, RawEvent, RawParty};
+use super::raw::{Key, Nested, RawError, RawEvent, RawParty, Scalar};
 use crate::event::{ErrorInfo, Event, ModifiedProperty, Party, Status, Step, StepType};
 use crate::time::parse_time;
 
@@ -33,16 +33,18 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         }
         parsed
     });
-    let duration_ms = raw.duration.as_deref().and_then(|d| {
-        let d = d.trim();
-        let parsed = d
-            .parse::<i64>()
-            .ok()
-            .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
-        if parsed.is_none() && !d.is_empty() {
-            damage.bad_fields = damage.bad_fields.saturating_add(1);
-        }
-        parsed
+    let duration_ms = raw.duration_ms.or_else(|| {
+        raw.duration.as_deref().and_then(|d| {
+            let d = d.trim();
+            let parsed = d
+                .parse::<i64>()
+                .ok()
+                .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
+            if parsed.is_none() && !d.is_empty() {
+                damage.bad_fields = damage.bad_fields.saturating_add(1);
+            }
+            parsed
+        })
     });
     let error = error_info(raw);
     let steps = match &raw.steps {
@@ -64,11 +66,11 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         status: raw.status(),
         duration_ms,
         service_principal: party(&raw.service_principal),
-        source_system: party(&raw.source_system),
-        target_system: party(&raw.target_system),
-        source_identity: party(&raw.source_identity),
-        target_identity: party(&raw.target_identity),
-        initiated_by: party(&raw.initiated_by),
+        source_system: lazy(&raw.source_system, raw.lazy_parties[0], &mut damage),
+        target_system: lazy(&raw.target_system, raw.lazy_parties[1], &mut damage),
+        source_identity: lazy(&raw.source_identity, raw.lazy_parties[2], &mut damage),
+        target_identity: lazy(&raw.target_identity, raw.lazy_parties[3], &mut damage),
+        initiated_by: lazy(&raw.initiated_by, raw.lazy_parties[4], &mut damage),
         error,
         steps,
         modified_properties,
@@ -81,6 +83,19 @@ fn owned(s: &Option<Cow<'_, str>>) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
+}
+
+/// A party the reader kept as raw JSON is parsed now; its type errors count as damage.
+fn lazy<'a>(
+    p: &RawParty<'a>,
+    raw: Option<&'a serde_json::value::RawValue>,
+    damage: &mut Damage,
+) -> Party {
+    let resolved = p.resolve(raw);
+    if raw.is_some() {
+        damage.bad_fields += resolved.wrong;
+    }
+    party(&resolved)
 }
 
 fn party(p: &RawParty<'_>) -> Party {
@@ -255,15 +270,81 @@ fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty
 }
 
 /// Whether an update only touches `accountDisabled`, looking at the raw JSON without
-/// normalising the whole event (used for the summary of every update).
+/// normalising the whole event (used for the summary of every update, so no allocation).
 pub fn only_account_disabled(n: &Nested<'_>) -> bool {
-    let Some(Value::Array(items)) = nested_value(n) else {
-        return false;
-    };
-    !items.is_empty()
-        && items.iter().all(|item| {
-            item.as_object()
-                .and_then(|o| text(o, &["displayName", "name"]))
-                .is_some_and(|n| n.eq_ignore_ascii_case("accountDisabled"))
-        })
+    match n {
+        Nested::Raw(raw) if !raw.get().trim_start().starts_with('"') => {
+            serde_json::from_str::<OnlyAccountDisabled>(raw.get()).is_ok_and(|o| o.0)
+        }
+        // JSON text in a CSV cell: rare and small, parse it whole.
+        _ => match nested_value(n) {
+            Some(Value::Array(items)) => {
+                !items.is_empty()
+                    && items.iter().all(|item| {
+                        item.as_object()
+                            .and_then(|o| text(o, &["displayName", "name"]))
+                            .is_some_and(|n| n.eq_ignore_ascii_case("accountDisabled"))
+                    })
+            }
+            _ => false,
+        },
+    }
+}
+
+/// Visits `modifiedProperties` and says whether every entry is `accountDisabled`.
+struct OnlyAccountDisabled(bool);
+
+impl<'de> serde::Deserialize<'de> for OnlyAccountDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        use std::fmt;
+
+        struct Name(bool);
+        impl<'de> serde::Deserialize<'de> for Name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Name;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a modified property")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Name, A::Error> {
+                        let mut is = false;
+                        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+                            if k.eq_ignore_ascii_case("displayName")
+                                || k.eq_ignore_ascii_case("name")
+                            {
+                                is = matches!(
+                                    map.next_value::<Scalar<'de>>()?,
+                                    Scalar::Str(v) if v.eq_ignore_ascii_case("accountDisabled")
+                                );
+                            } else {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                        Ok(Name(is))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OnlyAccountDisabled;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("modified properties")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut any = false;
+                let mut all = true;
+                while let Some(Name(is)) = seq.next_element::<Name>()? {
+                    any = true;
+                    all &= is;
+                }
+                Ok(OnlyAccountDisabled(any && all))
+            }
+        }
+        d.deserialize_seq(V)
+    }
 }

@@ -77,12 +77,16 @@ pub struct RawEvent<'a> {
     pub result_signature: Option<Str<'a>>,
     pub result_description: Option<Str<'a>>,
     pub duration: Option<Str<'a>>,
+    pub duration_ms: Option<i64>,
     pub service_principal: RawParty<'a>,
     pub source_system: RawParty<'a>,
     pub target_system: RawParty<'a>,
     pub source_identity: RawParty<'a>,
     pub target_identity: RawParty<'a>,
     pub initiated_by: RawParty<'a>,
+    /// The parties only selected events need, kept as raw JSON until normalisation (in
+    /// `LAZY_PARTIES` order) so that the other events never pay for parsing them.
+    pub lazy_parties: [Option<&'a RawValue>; 5],
     pub steps: Option<Nested<'a>>,
     pub modified_properties: Option<Nested<'a>>,
     /// Fields that had a value of the wrong JSON type; they are left empty.
@@ -93,27 +97,52 @@ pub struct RawEvent<'a> {
     pub known: u32,
 }
 
+/// The parties parsed lazily, in the order of `RawEvent::lazy_parties`.
+pub const LAZY_PARTIES: [TopKey; 5] = [
+    TopKey::SourceSystem,
+    TopKey::TargetSystem,
+    TopKey::SourceIdentity,
+    TopKey::TargetIdentity,
+    TopKey::InitiatedBy,
+];
+
+impl<'a> RawParty<'a> {
+    /// Parses a party kept as raw JSON; returns it and whether it had the wrong type.
+    pub fn from_raw(raw: &'a RawValue) -> RawParty<'a> {
+        match serde_json::from_str::<FlexDoc<RawParty<'a>>>(raw.get()) {
+            Ok(FlexDoc(p)) => p,
+            Err(_) => wrong(),
+        }
+    }
+
+    /// The party of `slot`, parsed from raw JSON when the reader kept it raw.
+    pub fn resolve(&self, raw: Option<&'a RawValue>) -> RawParty<'a> {
+        match raw {
+            Some(r) => RawParty::from_raw(r),
+            None => self.clone(),
+        }
+    }
+}
+
 /// Where the parser puts what one top-level value held.
 pub trait RawSink<'de> {
     /// One event, borrowed from the input.
-    fn event(&mut self, ev: RawEvent<'de>);
+    fn event(&mut self, ev: Box<RawEvent<'de>>);
     /// A top-level or array element that is not an event object (a number, a string...).
     fn not_an_event(&mut self, found: &'static str);
 }
 
 /// One parsed item: an event, or something that is not one.
-// Boxing the event would cost an allocation per event on the hot path; the value is
-// moved once, from the parser to the sink.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Item<'de> {
-    Event(RawEvent<'de>),
+    /// Boxed: an event is large, and moving it by value through the parser's return path
+    /// costs more than one allocation.
+    Event(Box<RawEvent<'de>>),
     NotAnEvent(&'static str),
 }
 
 /// What one top-level JSON value held: usually one event, several for a Graph page or an
 /// array. Kept inline for the common single event so that no allocation is made.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Default)]
 pub enum Items<'de> {
     #[default]
@@ -144,7 +173,7 @@ impl<'de> Items<'de> {
 }
 
 impl<'de> RawSink<'de> for Items<'de> {
-    fn event(&mut self, ev: RawEvent<'de>) {
+    fn event(&mut self, ev: Box<RawEvent<'de>>) {
         self.push(Item::Event(ev));
     }
     fn not_an_event(&mut self, found: &'static str) {
@@ -165,10 +194,22 @@ impl<'de> de::Deserialize<'de> for Items<'de> {
 
 /// A scalar where a string is expected. Numbers and booleans are kept as text (enums come
 /// as integers in diagnostic logs); objects and arrays are the wrong type.
-enum Scalar<'a> {
+pub(crate) enum Scalar<'a> {
     Null,
     Str(Str<'a>),
+    /// Kept as a number so that durations and integer enums need no allocation.
+    Int(i64),
     Wrong,
+}
+
+/// Integer enums (diagnostic logs) are small; their text is borrowed, not allocated.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
+fn int_text(v: i64) -> Str<'static> {
+    match usize::try_from(v) {
+        Ok(i) if i < DIGITS.len() => Cow::Borrowed(DIGITS[i]),
+        _ => Cow::Owned(v.to_string()),
+    }
 }
 
 impl<'de> de::Deserialize<'de> for Scalar<'de> {
@@ -194,10 +235,13 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         Ok(Scalar::Str(Cow::Owned(v)))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+        Ok(Scalar::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(Cow::Owned(v.to_string())))
+        Ok(match i64::try_from(v) {
+            Ok(i) => Scalar::Int(i),
+            Err(_) => Scalar::Str(Cow::Owned(v.to_string())),
+        })
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Scalar::Str(Cow::Owned(v.to_string())))
@@ -228,14 +272,29 @@ fn take_scalar<'de, A: MapAccess<'de>>(
 ) -> Result<(), A::Error> {
     match map.next_value::<Scalar<'de>>()? {
         Scalar::Str(s) => *slot = Some(s),
+        Scalar::Int(i) => *slot = Some(int_text(i)),
         Scalar::Null => {}
         Scalar::Wrong => *wrong = wrong.saturating_add(1),
     }
     Ok(())
 }
 
+/// `durationInMilliseconds` / `durationMs`: a number, or a string holding one.
+fn take_duration<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    ev: &mut RawEvent<'de>,
+) -> Result<(), A::Error> {
+    match map.next_value::<Scalar<'de>>()? {
+        Scalar::Int(i) => ev.duration_ms = Some(i),
+        Scalar::Str(s) => ev.duration = Some(s),
+        Scalar::Null => {}
+        Scalar::Wrong => ev.wrong += 1,
+    }
+    Ok(())
+}
+
 /// A key, borrowed when it has no escapes.
-struct Key<'a>(Str<'a>);
+pub(crate) struct Key<'a>(pub(crate) Str<'a>);
 
 impl<'de> de::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -552,7 +611,7 @@ impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for ItemVisitor<'_, S> {
         f.write_str("a provisioning event object")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let mut ev = RawEvent::default();
+        let mut ev = Box::<RawEvent<'de>>::default();
         fill_event(&mut ev, map, self.sink)?;
         if ev.is_page {
             return Ok(());
@@ -628,15 +687,18 @@ fn fill_event<'de, A: MapAccess<'de>, S: RawSink<'de> + ?Sized>(
             TopKey::ResultType => take_scalar(&mut map, &mut ev.result_type, w)?,
             TopKey::ResultSignature => take_scalar(&mut map, &mut ev.result_signature, w)?,
             TopKey::ResultDescription => take_scalar(&mut map, &mut ev.result_description, w)?,
-            TopKey::Duration => take_scalar(&mut map, &mut ev.duration, w)?,
+            TopKey::Duration => take_duration(&mut map, ev)?,
             TopKey::Status => ev.status = take_flex(&mut map)?,
             TopKey::StatusBeta => ev.status_beta = take_flex(&mut map)?,
             TopKey::ServicePrincipal => ev.service_principal = take_flex(&mut map)?,
-            TopKey::SourceSystem => ev.source_system = take_flex(&mut map)?,
-            TopKey::TargetSystem => ev.target_system = take_flex(&mut map)?,
-            TopKey::SourceIdentity => ev.source_identity = take_flex(&mut map)?,
-            TopKey::TargetIdentity => ev.target_identity = take_flex(&mut map)?,
-            TopKey::InitiatedBy => ev.initiated_by = take_flex(&mut map)?,
+            TopKey::SourceSystem
+            | TopKey::TargetSystem
+            | TopKey::SourceIdentity
+            | TopKey::TargetIdentity
+            | TopKey::InitiatedBy => {
+                let slot = LAZY_PARTIES.iter().position(|k| *k == key).unwrap_or(0);
+                ev.lazy_parties[slot] = Some(map.next_value::<&'de RawValue>()?);
+            }
             TopKey::Steps => ev.steps = Some(Nested::Raw(map.next_value::<&'de RawValue>()?)),
             TopKey::ModifiedProperties => {
                 ev.modified_properties = Some(Nested::Raw(map.next_value::<&'de RawValue>()?))

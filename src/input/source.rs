@@ -6,6 +6,7 @@
 //! an error needs a position.
 
 use std::io::{self, Read};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
 
@@ -153,28 +154,81 @@ impl<R: Read> Read for Utf16Reader<R> {
     }
 }
 
+/// Room kept in front of every chunk for the unfinished value at the end of the previous
+/// one: moving that tail in front of the next chunk avoids copying the chunk itself.
+const RESERVE: usize = 256 << 10;
+
+/// Chunks read ahead: enough for the reader thread to stay a chunk ahead of the parser.
+const AHEAD: usize = 2;
+
+type Filled = io::Result<Vec<u8>>;
+
+/// Reads `inner` into chunks on its own thread, so that reading (and the page-cache copy)
+/// overlaps with parsing. Each chunk's data starts at `RESERVE`.
+fn read_ahead(mut inner: impl Read, tx: SyncSender<Filled>, empties: Receiver<Vec<u8>>) {
+    loop {
+        let mut buf = empties.try_recv().unwrap_or_default();
+        buf.resize(RESERVE + CHUNK, 0);
+        let mut n = 0;
+        let mut ended = false;
+        while n < CHUNK {
+            match inner.read(&mut buf[RESERVE + n..]) {
+                Ok(0) => {
+                    ended = true;
+                    break;
+                }
+                Ok(k) => n += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+        buf.truncate(RESERVE + n);
+        // A closed channel means the parser stopped early (a closed output): just end.
+        if tx.send(Ok(buf)).is_err() || ended {
+            return;
+        }
+    }
+}
+
 /// A window over the decoded input: `data()` is what has not been consumed yet.
-pub struct Chunks<R> {
-    inner: R,
+pub struct Chunks {
+    rx: Receiver<Filled>,
+    empties: Sender<Vec<u8>>,
     label: String,
     buf: Vec<u8>,
+    /// Where the input's bytes begin in `buf` (the rest of the reserve is unused).
+    base: usize,
     start: usize,
     end: usize,
     eof: bool,
-    /// Line (1-based) and column (0-based byte offset) of `buf[0]` in the input.
+    /// Line (1-based) and column (0-based byte offset) of `buf[base]` in the input.
     line0: u64,
     col0: u64,
-    /// Bytes discarded before `buf[0]`.
+    /// Bytes of the input before `buf[base]`.
     offset0: u64,
     line_delimited: bool,
+    /// `buf[start..valid_end]` is known to be valid UTF-8 (checked once per read), so the
+    /// parser can take it as `&str` and skip validating every string again.
+    valid_end: usize,
+    /// Validation stopped at bytes that are not UTF-8 (not merely a character cut by the
+    /// end of the buffer).
+    invalid: bool,
 }
 
-impl<R: Read> Chunks<R> {
-    pub fn new(inner: R, label: impl Into<String>) -> Self {
+impl Chunks {
+    pub fn new(inner: impl Read + Send + 'static, label: impl Into<String>) -> Self {
+        let (tx, rx) = sync_channel(AHEAD);
+        let (empties, empties_rx) = channel();
+        std::thread::spawn(move || read_ahead(inner, tx, empties_rx));
         Chunks {
-            inner,
+            rx,
+            empties,
             label: label.into(),
-            buf: vec![0; CHUNK],
+            buf: Vec::new(),
+            base: 0,
             start: 0,
             end: 0,
             eof: false,
@@ -182,7 +236,47 @@ impl<R: Read> Chunks<R> {
             col0: 0,
             offset0: 0,
             line_delimited: false,
+            valid_end: 0,
+            invalid: false,
         }
+    }
+
+    /// Extends the validated region over newly read bytes.
+    fn validate(&mut self) {
+        if self.invalid {
+            return;
+        }
+        match std::str::from_utf8(&self.buf[self.valid_end..self.end]) {
+            Ok(_) => self.valid_end = self.end,
+            Err(e) => {
+                self.valid_end += e.valid_up_to();
+                // `error_len() == None`: a character cut by the end of what was read; the
+                // next read completes it.
+                self.invalid = e.error_len().is_some();
+            }
+        }
+    }
+
+    /// The unconsumed input that is known to be UTF-8.
+    pub fn text(&self) -> &str {
+        let bytes = &self.buf[self.start.min(self.valid_end)..self.valid_end];
+        // SAFETY: `validate` checked `buf[..valid_end]` with `str::from_utf8` after every
+        // read, and nothing writes to that part of `buf` afterwards: `refill` copies the
+        // unconsumed tail whole into a new buffer and moves `start` and `valid_end` with
+        // it. `start` only ever stops at byte offsets the JSON parser returned (value
+        // boundaries) or after ASCII white space and punctuation, never inside a character.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    /// Whether bytes after `text()` could not be validated (not UTF-8), so that the
+    /// parser must look at them as bytes to report where.
+    pub fn has_invalid(&self) -> bool {
+        self.invalid
+    }
+
+    /// Whether everything read so far is in `text()`.
+    pub fn fully_valid(&self) -> bool {
+        self.valid_end == self.end
     }
 
     pub fn label(&self) -> &str {
@@ -203,41 +297,64 @@ impl<R: Read> Chunks<R> {
 
     /// Bytes of the input consumed so far.
     pub fn offset(&self) -> u64 {
-        self.offset0 + self.start as u64
+        self.offset0 + (self.start - self.base) as u64
     }
 
-    /// Reads more input after what is left. Returns false when there is no more.
+    fn recycle(&self, buf: Vec<u8>) {
+        if buf.capacity() >= RESERVE + CHUNK {
+            // The reader may have finished; then the buffer is simply dropped.
+            let _ = self.empties.send(buf);
+        }
+    }
+
+    /// Takes the next chunk after what is left. Returns false when there is no more.
     pub fn refill(&mut self) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
-        if self.start > 0 {
-            let (line, col) = advance(self.line0, self.col0, &self.buf[..self.start]);
-            self.line0 = line;
-            self.col0 = col;
-            self.offset0 += self.start as u64;
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            let grown = self.buf.len() * 2;
-            self.buf.resize(grown, 0);
-        }
-        loop {
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    return Ok(false);
-                }
-                Ok(n) => {
-                    self.end += n;
-                    return Ok(true);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
+        let next = match self.rx.recv() {
+            Ok(Ok(next)) => next,
+            Ok(Err(e)) => {
+                self.eof = true;
+                return Err(e);
             }
+            Err(_) => {
+                self.eof = true;
+                return Ok(false);
+            }
+        };
+        if next.len() <= RESERVE {
+            self.eof = true;
+            self.recycle(next);
+            return Ok(false);
         }
+        let (line, col) = advance(self.line0, self.col0, &self.buf[self.base..self.start]);
+        self.line0 = line;
+        self.col0 = col;
+        self.offset0 += (self.start - self.base) as u64;
+        let tail = self.end - self.start;
+        let validated = self.valid_end.saturating_sub(self.start).min(tail);
+        let mut next = next;
+        if tail <= RESERVE {
+            let at = RESERVE - tail;
+            next[at..RESERVE].copy_from_slice(&self.buf[self.start..self.end]);
+            let old = std::mem::replace(&mut self.buf, next);
+            self.recycle(old);
+            self.base = at;
+        } else {
+            // A value larger than the reserve: join it with the new chunk.
+            let mut joined = Vec::with_capacity(tail + next.len() - RESERVE);
+            joined.extend_from_slice(&self.buf[self.start..self.end]);
+            joined.extend_from_slice(&next[RESERVE..]);
+            self.recycle(next);
+            self.buf = joined;
+            self.base = 0;
+        }
+        self.start = self.base;
+        self.end = self.buf.len();
+        self.valid_end = self.start + validated;
+        self.validate();
+        Ok(true)
     }
 
     /// Fills the buffer until it holds at least `n` bytes or the input ends.
@@ -249,7 +366,7 @@ impl<R: Read> Chunks<R> {
     /// Line and column (1-based) of `data()[offset]`.
     pub fn position_of(&self, offset: usize) -> Position {
         let upto = (self.start + offset).min(self.end);
-        let (line, col) = advance(self.line0, self.col0, &self.buf[..upto]);
+        let (line, col) = advance(self.line0, self.col0, &self.buf[self.base..upto]);
         Position {
             line,
             column: col + 1,
@@ -297,7 +414,12 @@ impl<R: Read> Chunks<R> {
 
     /// The rest of the input as a reader (for the CSV reader, which reads by itself).
     pub fn into_reader(self) -> impl Read {
-        io::Cursor::new(self.buf[self.start..self.end].to_vec()).chain(self.inner)
+        let rest = self.buf[self.start..self.end].to_vec();
+        ChunkReader {
+            rx: if self.eof { None } else { Some(self.rx) },
+            current: rest,
+            pos: 0,
+        }
     }
 
     /// Skips past the next newline. Returns false at the end of the input.
@@ -312,6 +434,41 @@ impl<R: Read> Chunks<R> {
             match self.refill() {
                 Ok(true) => {}
                 _ => return false,
+            }
+        }
+    }
+}
+
+/// The chunks still to come, as a plain reader.
+struct ChunkReader {
+    rx: Option<Receiver<Filled>>,
+    current: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.current.len() {
+                let n = out.len().min(self.current.len() - self.pos);
+                out[..n].copy_from_slice(&self.current[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            let Some(rx) = &self.rx else { return Ok(0) };
+            match rx.recv() {
+                Ok(Ok(next)) if next.len() > RESERVE => {
+                    self.current = next;
+                    self.pos = RESERVE;
+                }
+                Ok(Err(e)) => {
+                    self.rx = None;
+                    return Err(e);
+                }
+                _ => {
+                    self.rx = None;
+                    return Ok(0);
+                }
             }
         }
     }

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::wire::{WireDiagnosis, WireEvent};
-use crate::report::{Group, Report, Summary};
+use crate::cycles::{CycleStats, Warning};
+use crate::report::{AttributeRow, Group, Report, Summary};
 use crate::time::format_time;
 
 #[derive(Serialize)]
@@ -34,6 +35,96 @@ struct WireSummary<'a> {
     account_disabled_noise: u64,
     apps: Vec<&'a str>,
     cycles: u64,
+    warnings: Vec<WireWarning<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireEntry<'a> {
+    id: &'a str,
+    category: &'static str,
+    count: u64,
+}
+
+#[derive(Serialize)]
+struct WireCycle<'a> {
+    job_id: &'a str,
+    cycle_id: &'a str,
+    app: Option<&'a str>,
+    first_time: Option<String>,
+    last_time: Option<String>,
+    events: u64,
+    failures: u64,
+    /// Whole percent, rounded down.
+    failure_percent: u64,
+    /// Failures diagnosed as auth, permission or target-config.
+    config_failures: u64,
+    by_action: BTreeMap<&'static str, u64>,
+    by_status: BTreeMap<&'static str, u64>,
+    top_diagnoses: Vec<WireEntry<'a>>,
+    /// The quarantine thresholds this cycle crosses (empty when none).
+    risks: Vec<&'static str>,
+}
+
+fn cycle(c: &CycleStats) -> WireCycle<'_> {
+    WireCycle {
+        job_id: &c.job_id,
+        cycle_id: &c.cycle_id,
+        app: c.app.as_deref(),
+        first_time: c.first.as_ref().map(format_time),
+        last_time: c.last.as_ref().map(format_time),
+        events: c.events,
+        failures: c.failures(),
+        failure_percent: (c.failures() * 100).checked_div(c.events).unwrap_or(0),
+        config_failures: c.config_failures(),
+        by_action: c.by_action.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+        by_status: c.by_status.iter().map(|(k, v)| (k.as_str(), *v)).collect(),
+        top_diagnoses: c
+            .top_diagnoses(crate::cycles::TOP)
+            .into_iter()
+            .map(|(id, cat, n)| WireEntry {
+                id,
+                category: cat.as_str(),
+                count: n,
+            })
+            .collect(),
+        risks: c.risks().iter().map(|r| r.as_str()).collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct WireWarning<'a> {
+    kind: &'static str,
+    job_id: &'a str,
+    app: Option<&'a str>,
+    cycles_at_risk: u64,
+    cycles: u64,
+    reasons: Vec<&'static str>,
+    /// The newest cycle at risk.
+    latest_cycle: WireCycle<'a>,
+    entries: Vec<WireEntry<'a>>,
+    check_first: Vec<&'static str>,
+}
+
+fn warning(w: &Warning) -> WireWarning<'_> {
+    WireWarning {
+        kind: "quarantine-risk",
+        job_id: &w.job_id,
+        app: w.app.as_deref(),
+        cycles_at_risk: w.cycles_at_risk,
+        cycles: w.cycles,
+        reasons: w.reasons.iter().map(|r| r.as_str()).collect(),
+        latest_cycle: cycle(&w.latest),
+        entries: w
+            .entries
+            .iter()
+            .map(|(id, c, n)| WireEntry {
+                id,
+                category: c.as_str(),
+                count: *n,
+            })
+            .collect(),
+        check_first: w.checks.iter().map(|c| c.as_str()).collect(),
+    }
 }
 
 pub fn summary(s: &Summary) -> impl Serialize + '_ {
@@ -62,6 +153,7 @@ pub fn summary(s: &Summary) -> impl Serialize + '_ {
         account_disabled_noise: s.noise,
         apps: s.apps.iter().map(String::as_str).collect(),
         cycles: s.cycles,
+        warnings: s.warnings.iter().map(warning).collect(),
     }
 }
 
@@ -87,9 +179,42 @@ struct WireGroup<'a> {
     last_time: Option<String>,
     max_retry_count: Option<u32>,
     next_retry: Option<String>,
+    /// `needs-action` or `will-retry`; `null` for a group with no failure or warning.
+    priority: Option<&'static str>,
+    persistent_identities: u64,
+    /// The cycle view only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cycle: Option<WireCycle<'a>>,
+    /// The attribute view only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offending: Option<Vec<WireAttributeRow<'a>>>,
 }
 
-fn group(g: &Group) -> WireGroup<'_> {
+#[derive(Serialize)]
+struct WireAttributeRow<'a> {
+    identity: &'a str,
+    value: Option<&'a str>,
+    diagnosis_id: &'a str,
+    /// Where the attribute or value was found: `catalog`, `message`, `modified-property`.
+    source: Option<&'static str>,
+    count: u64,
+    change_id: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+fn attribute_row(r: &AttributeRow) -> WireAttributeRow<'_> {
+    WireAttributeRow {
+        identity: &r.identity,
+        value: r.value.as_deref(),
+        diagnosis_id: &r.diagnosis,
+        source: r.source.map(|s| s.as_str()),
+        count: r.count,
+        change_id: r.change_id.as_deref(),
+        detail: r.detail.as_deref(),
+    }
+}
+
+fn group(g: &Group, by: crate::report::GroupKey) -> WireGroup<'_> {
     WireGroup {
         key: &g.key,
         count: g.count,
@@ -107,6 +232,11 @@ fn group(g: &Group) -> WireGroup<'_> {
         last_time: g.last.as_ref().map(format_time),
         max_retry_count: g.max_retry,
         next_retry: g.next_retry.as_ref().map(format_time),
+        priority: g.priority.map(|p| p.as_str()),
+        persistent_identities: g.persistent_identities,
+        cycle: g.cycle.as_ref().map(cycle),
+        offending: (by == crate::report::GroupKey::Attribute)
+            .then(|| g.attribute_rows.iter().map(attribute_row).collect()),
     }
 }
 
@@ -115,6 +245,9 @@ struct Document<'a, S: Serialize> {
     summary: S,
     group_by: &'static str,
     groups: Vec<WireGroup<'a>>,
+    /// Selected events the grouping leaves out (the attribute view covers only
+    /// invalid-data and conflict failures).
+    ungrouped_events: u64,
     events: Vec<WireEvent<'a>>,
 }
 
@@ -122,7 +255,8 @@ pub fn render(w: &mut dyn Write, r: &Report) -> io::Result<()> {
     let doc = Document {
         summary: summary(&r.summary),
         group_by: group_by_name(r.group_by),
-        groups: r.groups.iter().map(group).collect(),
+        groups: r.groups.iter().map(|g| group(g, r.group_by)).collect(),
+        ungrouped_events: r.outside_view,
         events: r.records.iter().map(WireEvent::new).collect(),
     };
     serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::from)?;
@@ -138,6 +272,7 @@ pub fn group_by_name(g: crate::report::GroupKey) -> &'static str {
         G::Cycle => "cycle",
         G::Identity => "identity",
         G::Step => "step",
+        G::Attribute => "attribute",
         G::None => "none",
     }
 }

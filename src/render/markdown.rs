@@ -5,7 +5,9 @@
 
 use std::io::{self, Write};
 
-use super::table::{retry_text, summary_lines};
+use super::table::{
+    attribute_name, cycle_cells, priority_text, retry_text, summary_lines, warning_lines,
+};
 use super::{Style, one_line, shorten};
 use crate::i18n::t;
 use crate::report::{GroupKey, Report};
@@ -53,6 +55,21 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(w, "- **{label}:** {}", value.join("; "))?;
     }
     writeln!(w)?;
+    if !r.summary.warnings.is_empty() {
+        writeln!(w, "## {}", t(lang, "warnings"))?;
+        writeln!(w)?;
+        for warning in &r.summary.warnings {
+            let lines: Vec<String> = warning_lines(warning, lang)
+                .iter()
+                .map(|l| cell(l))
+                .collect();
+            writeln!(w, "- **{}**", lines[0])?;
+            for l in &lines[1..] {
+                writeln!(w, "  - {l}")?;
+            }
+        }
+        writeln!(w)?;
+    }
     if r.summary.selected == 0 {
         writeln!(w, "{}", t(lang, "no_events"))?;
         return Ok(());
@@ -87,16 +104,23 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         }
         return Ok(());
     }
+    if r.group_by == GroupKey::Cycle {
+        return cycles(w, r, style);
+    }
+    if r.group_by == GroupKey::Attribute {
+        return attributes(w, r, style);
+    }
     writeln!(
         w,
-        "| # | {} | {} | {} | {} | {} |",
+        "| # | {} | {} | {} | {} | {} | {} |",
+        t(lang, "priority"),
         t(lang, "count"),
         t(lang, "category"),
         t(lang, "diagnosis"),
         t(lang, "title"),
         t(lang, "identities")
     )?;
-    writeln!(w, "|---:|---:|---|---|---|---|")?;
+    writeln!(w, "|---:|---|---:|---|---|---|---|")?;
     for (i, g) in r.groups.iter().enumerate() {
         let ids: Vec<String> = g.identities.iter().map(|x| cell(&shorten(x, 40))).collect();
         let mut ids = ids.join(", ");
@@ -109,8 +133,9 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         }
         writeln!(
             w,
-            "| {} | {} | {} | `{}` | {} | {} |",
+            "| {} | {} | {} | {} | `{}` | {} | {} |",
             i + 1,
+            cell(&priority_text(g, lang, false)),
             g.count,
             g.category().map(|c| c.as_str()).unwrap_or(""),
             code(&g.key),
@@ -139,6 +164,26 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(w)?;
         writeln!(w, "{}", cell(&d.explanation))?;
         writeln!(w)?;
+        if g.priority.is_some() {
+            writeln!(
+                w,
+                "**{}:** {}",
+                t(lang, "priority"),
+                cell(&priority_text(g, lang, false))
+            )?;
+            if g.persistent_identities > 0 {
+                writeln!(
+                    w,
+                    "{}",
+                    cell(
+                        &t(lang, "persistent_text")
+                            .replace("{n}", &g.persistent_identities.to_string())
+                            .replace("{m}", &g.identity_count.to_string())
+                    )
+                )?;
+            }
+            writeln!(w)?;
+        }
         if let Some(r) = d.retry {
             let mut line = format!("**{}:** {}", t(lang, "retry"), retry_text(r, lang));
             if let Some(m) = g.max_retry.filter(|m| *m > 0) {
@@ -177,6 +222,87 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 doc.replace(['<', '>', ' '], "")
             )?;
         }
+    }
+    Ok(())
+}
+
+fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
+    let lang = style.lang;
+    writeln!(
+        w,
+        "| {} | {} | {} | {} | {} | {} | {} |",
+        t(lang, "cycle"),
+        t(lang, "time_span"),
+        t(lang, "events_col"),
+        t(lang, "action"),
+        t(lang, "status"),
+        t(lang, "top_diagnoses"),
+        t(lang, "selected")
+    )?;
+    writeln!(w, "|---|---|---:|---|---|---|---:|")?;
+    for g in &r.groups {
+        let mut id = format!("`{}`", g.key.replace('`', "'"));
+        let Some(c) = &g.cycle else {
+            writeln!(w, "| {id} | | | | | | {} |", g.count)?;
+            continue;
+        };
+        if !c.risks().is_empty() {
+            id.push_str(&format!(" **{}**", t(lang, "at_risk")));
+        }
+        let [span, actions, statuses, top] = cycle_cells(c, ", ");
+        writeln!(
+            w,
+            "| {id} | {} | {} | {} | {} | {} | {} |",
+            cell(&span),
+            c.events,
+            cell(&actions),
+            cell(&statuses),
+            cell(&top),
+            g.count
+        )?;
+    }
+    Ok(())
+}
+
+fn attributes(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
+    let lang = style.lang;
+    if !r.groups.is_empty() {
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} |",
+            t(lang, "attribute"),
+            t(lang, "identity"),
+            t(lang, "offending_value"),
+            t(lang, "diagnosis"),
+            t(lang, "count"),
+            t(lang, "detail")
+        )?;
+        writeln!(w, "|---|---|---|---|---:|---|")?;
+        for g in &r.groups {
+            for row in &g.attribute_rows {
+                writeln!(
+                    w,
+                    "| {} | {} | {} | `{}` | {} | {} |",
+                    cell(&attribute_name(&g.key, lang)),
+                    cell(&row.identity),
+                    row.value.as_deref().map(cell).unwrap_or_default(),
+                    row.diagnosis.replace('`', "'").replace('|', "\\|"),
+                    row.count,
+                    row.detail
+                        .as_deref()
+                        .map(|d| cell(&shorten(d, 200)))
+                        .unwrap_or_default()
+                )?;
+            }
+        }
+    }
+    if r.outside_view > 0 {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}",
+            cell(&t(lang, "outside_view").replace("{n}", &r.outside_view.to_string()))
+        )?;
     }
     Ok(())
 }

@@ -6,8 +6,10 @@
 //! encoded) in JSON and CSV.
 
 pub mod csv;
+pub mod diff;
 pub mod json;
 pub mod markdown;
+pub mod show;
 pub mod table;
 pub mod wire;
 

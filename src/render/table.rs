@@ -6,8 +6,9 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::{Style, one_line, shorten};
 use crate::catalog::{Category, Lang, Retry};
+use crate::cycles::{Check, CycleStats, RiskReason, Warning};
 use crate::i18n::t;
-use crate::report::{Group, GroupKey, Report, Summary};
+use crate::report::{Group, GroupKey, NO_ATTRIBUTE, Priority, Report, Summary};
 use crate::time::format_time;
 
 /// Width used when not writing to a terminal, so saved output is stable.
@@ -89,6 +90,133 @@ pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
     lines
 }
 
+fn check_text(c: Check, lang: Lang) -> &'static str {
+    match c {
+        Check::Credentials => t(lang, "check_credentials"),
+        Check::TargetUrl => t(lang, "check_target_url"),
+        Check::AdminConsent => t(lang, "check_admin_consent"),
+    }
+}
+
+/// A whole percent, rounded down.
+pub fn percent(part: u64, whole: u64) -> u64 {
+    (part * 100).checked_div(whole).unwrap_or(0)
+}
+
+/// One quarantine warning as lines of text: the finding, what to check first, the entries.
+/// Log values in it (job, app and cycle ids) are flattened and neutralised.
+pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
+    let c = &w.latest;
+    let mut job = one_line(&w.job_id);
+    if let Some(app) = &w.app {
+        job.push_str(&format!(" ({})", one_line(app)));
+    }
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.as_ref()
+            .map(format_time)
+            .unwrap_or_else(|| "?".to_owned())
+    };
+    let mut first = format!(
+        "{}: {}",
+        t(lang, "warn_head").replace("{job}", &job),
+        t(lang, "warn_cycle")
+            .replace("{cycle}", &one_line(&c.cycle_id))
+            .replace("{first}", &time(c.first))
+            .replace("{last}", &time(c.last))
+            .replace("{failures}", &c.failures().to_string())
+            .replace("{events}", &c.events.to_string())
+            .replace("{share}", &percent(c.failures(), c.events).to_string())
+    );
+    if w.reasons.contains(&RiskReason::MostlyConfig) {
+        first.push_str(t(lang, "warn_sep"));
+        first.push_str(
+            &t(lang, "warn_config")
+                .replace("{n}", &c.config_failures().to_string())
+                .replace("{failures}", &c.failures().to_string()),
+        );
+    }
+    first.push_str(t(lang, "warn_end"));
+    if w.cycles_at_risk > 1 {
+        first.push_str(t(lang, "sentence_sep"));
+        first.push_str(
+            &t(lang, "warn_more_cycles")
+                .replace("{n}", &w.cycles_at_risk.to_string())
+                .replace("{m}", &w.cycles.to_string()),
+        );
+    }
+    first.push_str(t(lang, "sentence_sep"));
+    first.push_str(t(lang, "warn_why"));
+    let checks: Vec<&str> = w.checks.iter().map(|c| check_text(*c, lang)).collect();
+    let entries: Vec<String> = w
+        .entries
+        .iter()
+        .map(|(id, cat, n)| format!("{} ({}, {n})", one_line(id), cat.as_str()))
+        .collect();
+    vec![
+        first,
+        format!(
+            "{}: {}",
+            t(lang, "warn_check"),
+            checks.join(t(lang, "list_sep"))
+        ),
+        format!("{}: {}", t(lang, "warn_entries"), entries.join(", ")),
+    ]
+}
+
+fn warnings_block(w: &mut dyn Write, s: &Summary, style: &Style) -> io::Result<()> {
+    if s.warnings.is_empty() {
+        return Ok(());
+    }
+    let lang = style.lang;
+    let (on, off) = if style.color {
+        ("\u{1b}[1;31m", "\u{1b}[0m")
+    } else {
+        ("", "")
+    };
+    writeln!(w, "{on}{}{off}", t(lang, "warnings"))?;
+    for warning in &s.warnings {
+        for (i, line) in warning_lines(warning, lang).iter().enumerate() {
+            let lead = if i == 0 { "  ! " } else { "    " };
+            writeln!(w, "{lead}{line}")?;
+        }
+    }
+    writeln!(w)
+}
+
+/// The priority of a group, with the next retry time for one that will retry. `cell` gives
+/// the compact form for a table cell: the detail on a second line, the time to the second.
+pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
+    let sep = if cell { "\n" } else { " " };
+    match g.priority {
+        None => String::new(),
+        Some(Priority::NeedsAction) => {
+            let mut s = t(lang, "priority_needs_action").to_owned();
+            if g.persistent_identities > 0 {
+                s.push_str(&format!(
+                    "{sep}({} {})",
+                    g.persistent_identities,
+                    t(lang, "persistent")
+                ));
+            }
+            s
+        }
+        Some(Priority::WillRetry) => match g.next_retry {
+            Some(n) if cell => format!(
+                "{}\n{}",
+                t(lang, "priority_will_retry"),
+                n.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+            Some(n) => format!(
+                "{} ({} {})",
+                t(lang, "priority_will_retry"),
+                t(lang, "next_retry"),
+                format_time(&n)
+            ),
+            None => t(lang, "priority_will_retry").to_owned(),
+        },
+    }
+}
+
 fn category_color(c: Category) -> Color {
     match c {
         Category::Auth | Category::Permission => Color::Red,
@@ -109,7 +237,7 @@ pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
     }
 }
 
-fn new_table(style: &Style) -> Table {
+pub(crate) fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
         .load_style(presets::UTF8_FULL_CONDENSED)
@@ -130,7 +258,7 @@ fn new_table(style: &Style) -> Table {
     table
 }
 
-fn header(table: &mut Table, names: &[&str], style: &Style) {
+pub(crate) fn header(table: &mut Table, names: &[&str], style: &Style) {
     table.set_header(names.iter().map(|n| {
         let c = Cell::new(n);
         if style.color {
@@ -157,19 +285,38 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         }
     }
     writeln!(w)?;
+    warnings_block(w, &r.summary, &style)?;
     if r.summary.selected == 0 {
         writeln!(w, "{}", t(lang, "no_events"))?;
         return Ok(());
     }
     match r.group_by {
         GroupKey::None => events_table(w, r, &style),
+        GroupKey::Cycle => {
+            writeln!(w, "{}", t(lang, "groups_by_cycle"))?;
+            cycle_table(w, &r.groups, &style)
+        }
+        GroupKey::Attribute => {
+            writeln!(w, "{}", t(lang, "groups_by_attribute"))?;
+            if !r.groups.is_empty() {
+                attribute_table(w, &r.groups, &style)?;
+            }
+            if r.outside_view > 0 {
+                writeln!(
+                    w,
+                    "{}",
+                    t(lang, "outside_view").replace("{n}", &r.outside_view.to_string())
+                )?;
+            }
+            Ok(())
+        }
         GroupKey::Diagnosis => {
             writeln!(w, "{}", t(lang, "groups_by_diagnosis"))?;
             diagnosis_table(w, &r.groups, &style)?;
             for (i, g) in r.groups.iter().enumerate() {
                 group_detail(w, i + 1, g, &style)?;
             }
-            Ok(())
+            show_hint(w, r, lang)
         }
         other => {
             writeln!(
@@ -183,14 +330,14 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     }
 }
 
-fn unicode_width(s: &str) -> usize {
+pub fn unicode_width(s: &str) -> usize {
     // East Asian wide characters take two columns in a terminal.
     s.chars()
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum()
 }
 
-fn category_cell(c: Option<Category>, style: &Style) -> Cell {
+pub(crate) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
     match c {
         Some(c) => {
             let cell = Cell::new(c.as_str());
@@ -210,12 +357,9 @@ fn identities_text(g: &Group, lang: Lang) -> String {
         .iter()
         .map(|i| shorten(&one_line(i), 32))
         .collect();
-    if g.identity_count > g.identities.len() as u64 {
-        ids.push(format!(
-            "+{} {}",
-            g.identity_count - g.identities.len() as u64,
-            t(lang, "more")
-        ));
+    let shown = ids.len() as u64;
+    if g.identity_count > shown {
+        ids.push(format!("+{} {}", g.identity_count - shown, t(lang, "more")));
     }
     ids.join("\n")
 }
@@ -227,33 +371,45 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
         &mut table,
         &[
             "#",
+            t(lang, "priority"),
             t(lang, "count"),
             t(lang, "category"),
             t(lang, "diagnosis"),
-            t(lang, "title"),
             t(lang, "identities"),
         ],
         style,
     );
     for (i, g) in groups.iter().enumerate() {
-        let d = g.diagnosis.as_ref();
-        let mut diag = one_line(&g.key);
-        if let Some(code) = g.top_code()
-            && code != g.key
+        // The title reads first; the id (what `--code` and the catalog take) under it.
+        let mut diag = match &g.diagnosis {
+            Some(d) => format!("{}\n{}", one_line(&d.title), d.id),
+            None => one_line(&g.key),
+        };
+        // Nothing in the catalog: the raw code is what the reader needs to see.
+        if g.diagnosis.as_ref().is_some_and(|d| d.is_unclassified())
+            && let Some(code) = g.top_code()
         {
-            diag.push('\n');
-            diag.push_str(&shorten(&one_line(code), 60));
+            diag.push_str(&format!(" ({})", shorten(&one_line(code), 48)));
         }
         table.add_row(vec![
             Cell::new(i + 1),
+            priority_cell(g, style),
             Cell::new(g.count),
             category_cell(g.category(), style),
             Cell::new(diag),
-            Cell::new(d.map(|d| one_line(&d.title)).unwrap_or_default()),
             Cell::new(identities_text(g, lang)),
         ]);
     }
     writeln!(w, "{table}")
+}
+
+fn priority_cell(g: &Group, style: &Style) -> Cell {
+    let cell = Cell::new(priority_text(g, style.lang, true));
+    match (style.color, g.priority) {
+        (true, Some(Priority::NeedsAction)) => cell.fg(Color::Red),
+        (true, Some(Priority::WillRetry)) => cell.fg(Color::Blue),
+        _ => cell,
+    }
 }
 
 fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Result<()> {
@@ -279,6 +435,23 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         writeln!(w, "{heading}")?;
     }
     writeln!(w, "    {}", one_line(&d.explanation))?;
+    if g.priority.is_some() {
+        writeln!(
+            w,
+            "    {}: {}",
+            t(lang, "priority"),
+            priority_text(g, lang, false)
+        )?;
+    }
+    if g.persistent_identities > 0 {
+        writeln!(
+            w,
+            "    {}",
+            t(lang, "persistent_text")
+                .replace("{n}", &g.persistent_identities.to_string())
+                .replace("{m}", &g.identity_count.to_string())
+        )?;
+    }
     if let Some(r) = d.retry {
         let mut retry = format!("    {}: {}", t(lang, "retry"), retry_text(r, lang));
         if let Some(m) = g.max_retry.filter(|m| *m > 0) {
@@ -311,6 +484,33 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
     Ok(())
 }
 
+/// Tells how to get the full report of one of the changes listed, with a real id.
+fn show_hint(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
+    let Some(id) = r.groups.iter().find_map(|g| g.change_ids.first()) else {
+        return Ok(());
+    };
+    // The input's name when it can be pasted into a shell as it is.
+    let file = match r.summary.inputs.as_slice() {
+        [one]
+            if !one.label.is_empty()
+                && one
+                    .label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "/._-+:@\\".contains(c)) =>
+        {
+            one.label.clone()
+        }
+        _ => "FILE".to_owned(),
+    };
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}: provlog show {} {file}",
+        t(lang, "show_hint"),
+        one_line(id)
+    )
+}
+
 fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
     let lang = style.lang;
     let mut table = new_table(style);
@@ -318,6 +518,7 @@ fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<(
         &mut table,
         &[
             t(lang, "key"),
+            t(lang, "priority"),
             t(lang, "count"),
             t(lang, "category"),
             t(lang, "code"),
@@ -329,6 +530,7 @@ fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<(
     for g in groups {
         table.add_row(vec![
             Cell::new(shorten(&one_line(&g.key), 60)),
+            priority_cell(g, style),
             Cell::new(g.count),
             category_cell(g.category(), style),
             Cell::new(
@@ -344,6 +546,145 @@ fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<(
             ),
             Cell::new(identities_text(g, lang)),
         ]);
+    }
+    writeln!(w, "{table}")
+}
+
+/// `name n · name n` over a count map.
+pub fn counts_line<K: Copy>(
+    m: &std::collections::BTreeMap<K, u64>,
+    name: impl Fn(K) -> &'static str,
+    sep: &str,
+) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{} {v}", name(*k)))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// The cells of one cycle of the cycle view: span, by action, by status, top diagnoses.
+pub fn cycle_cells(c: &CycleStats, sep: &str) -> [String; 4] {
+    let span = match (c.first, c.last) {
+        (Some(f), Some(l)) => format!("{} … {}", format_time(&f), format_time(&l)),
+        _ => String::new(),
+    };
+    let top: Vec<String> = c
+        .top_diagnoses(crate::cycles::TOP)
+        .iter()
+        .map(|(id, _, n)| format!("{} ×{n}", one_line(id)))
+        .collect();
+    [
+        span,
+        counts_line(&c.by_action, |a| a.as_str(), sep),
+        counts_line(&c.by_status, |s| s.as_str(), sep),
+        top.join(sep),
+    ]
+}
+
+fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            t(lang, "cycle"),
+            t(lang, "time_span"),
+            t(lang, "events_col"),
+            t(lang, "action"),
+            t(lang, "status"),
+            t(lang, "top_diagnoses"),
+            t(lang, "selected"),
+        ],
+        style,
+    );
+    for g in groups {
+        let mut id = one_line(&g.key);
+        let Some(c) = &g.cycle else {
+            table.add_row(vec![
+                Cell::new(id),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(""),
+                Cell::new(g.count),
+            ]);
+            continue;
+        };
+        id.push('\n');
+        id.push_str(&shorten(&one_line(&c.job_id), 40));
+        if !c.risks().is_empty() {
+            id.push_str(&format!("\n! {}", t(lang, "at_risk")));
+        }
+        let [span, actions, statuses, top] = cycle_cells(c, "\n");
+        table.add_row(vec![
+            Cell::new(id),
+            Cell::new(span.replace(" … ", "\n")),
+            Cell::new(c.events),
+            Cell::new(actions),
+            Cell::new(statuses),
+            Cell::new(top),
+            Cell::new(g.count),
+        ]);
+    }
+    writeln!(w, "{table}")
+}
+
+/// The attribute view's name for a group key.
+pub fn attribute_name(key: &str, lang: Lang) -> String {
+    if key == NO_ATTRIBUTE {
+        t(lang, "not_named").to_owned()
+    } else {
+        one_line(key)
+    }
+}
+
+fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            t(lang, "attribute"),
+            t(lang, "identity"),
+            t(lang, "offending_value"),
+            t(lang, "diagnosis"),
+            t(lang, "count"),
+            t(lang, "detail"),
+        ],
+        style,
+    );
+    for g in groups {
+        for (i, r) in g.attribute_rows.iter().enumerate() {
+            let name = if i == 0 {
+                format!(
+                    "{}\n({} {})",
+                    attribute_name(&g.key, lang),
+                    g.count,
+                    t(lang, "events")
+                )
+            } else {
+                String::new()
+            };
+            table.add_row(vec![
+                Cell::new(name),
+                Cell::new(shorten(&one_line(&r.identity), 40)),
+                Cell::new(
+                    r.value
+                        .as_deref()
+                        .map(|v| shorten(&one_line(v), 40))
+                        .unwrap_or_default(),
+                ),
+                Cell::new(one_line(&r.diagnosis)),
+                Cell::new(r.count),
+                Cell::new(
+                    r.detail
+                        .as_deref()
+                        .map(|d| shorten(&one_line(d), 80))
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
     }
     writeln!(w, "{table}")
 }

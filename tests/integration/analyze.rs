@@ -276,14 +276,22 @@ fn json_document_groups_by_every_key() {
             events.len(),
             "{key}: groups cover every event"
         );
-        let counts: Vec<u64> = groups
-            .iter()
-            .map(|g| g["count"].as_u64().unwrap_or(0))
-            .collect();
-        assert!(
-            counts.windows(2).all(|w| w[0] >= w[1]),
-            "{key}: ordered by count"
-        );
+        // Ordered by priority, then count (the cycle view by time): see insights.rs.
+        if key != "cycle" {
+            let order: Vec<(bool, u64)> = groups
+                .iter()
+                .map(|g| {
+                    (
+                        g["priority"] != "needs-action",
+                        u64::MAX - g["count"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect();
+            assert!(
+                order.windows(2).all(|w| w[0] <= w[1]),
+                "{key}: ordered by priority, then count"
+            );
+        }
         assert_eq!(doc["group_by"], key);
     }
     let doc = run(&["analyze", &path, "--format", "json"]).ok().json();
@@ -400,7 +408,7 @@ fn markdown_report_is_a_ticket_body() {
     assert!(r.stdout.starts_with("# Provisioning log report"));
     assert!(
         r.stdout
-            .contains("| # | Count | Category | Diagnosis | Title | Identities |")
+            .contains("| # | Priority | Count | Category | Diagnosis | Title | Identities |")
     );
     assert!(r.stdout.contains("## 1. "));
 }
@@ -463,4 +471,29 @@ fn a_closed_pipe_ends_quietly() {
     assert!(first.starts_with('{'));
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn skipped_events_are_diagnosed_from_their_scoping_step() {
+    let doc = run(&[
+        "analyze",
+        &fixture("portal-export.json"),
+        "--status",
+        "skipped",
+        "--format",
+        "json",
+    ])
+    .ok()
+    .json();
+    let groups = doc["groups"].as_array().expect("groups");
+    assert!(!groups.is_empty());
+    for g in groups {
+        assert_eq!(
+            g["category"], "scoping",
+            "every skip has a scoping diagnosis: {g}"
+        );
+    }
+    let ids: Vec<&str> = groups.iter().filter_map(|g| g["key"].as_str()).collect();
+    assert!(ids.contains(&"entra.skip-not-effectively-entitled"));
+    assert!(ids.contains(&"entra.skip-scope-filter"), "{ids:?}");
 }

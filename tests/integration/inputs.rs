@@ -183,3 +183,32 @@ fn several_page_files_and_concatenated_pages_agree() {
     assert_eq!(files, concatenated);
     assert_eq!(files.len(), 300);
 }
+
+#[test]
+fn log_analytics_json_export_reads_like_the_csv() {
+    // The Log Analytics JSON export holds the same rows as its CSV export: PascalCase
+    // columns, nested objects as JSON text, times as the portal prints them.
+    let bytes = read_fixture("log-analytics.csv");
+    let mut rdr = csv::Reader::from_reader(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes));
+    let headers: Vec<String> = rdr
+        .headers()
+        .expect("header")
+        .iter()
+        .map(|h| h.trim_end_matches(" [UTC]").to_owned())
+        .collect();
+    let rows: Vec<serde_json::Value> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            let obj: serde_json::Map<String, serde_json::Value> = headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.clone(), serde_json::Value::String(v.to_owned())))
+                .collect();
+            serde_json::Value::Object(obj)
+        })
+        .collect();
+    let text = serde_json::to_string(&rows).expect("json");
+    let (_d, path) = temp_file("la.json", text.as_bytes());
+    assert_eq!(all_events(&path), all_events(&fixture("log-analytics.csv")));
+}

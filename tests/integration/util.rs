@@ -118,3 +118,40 @@ pub fn by_change(rows: Vec<serde_json::Value>) -> Vec<(String, serde_json::Value
     v.sort_by(|a, b| a.0.cmp(&b.0));
     v
 }
+
+pub fn golden_path(name: &str) -> PathBuf {
+    [env!("CARGO_MANIFEST_DIR"), "tests", "golden", name]
+        .iter()
+        .collect()
+}
+
+/// Compares with `tests/golden/NAME`; `UPDATE_GOLDEN=1` writes the file instead.
+#[track_caller]
+pub fn golden(name: &str, got: &str) {
+    let path = golden_path(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("mkdir");
+        std::fs::write(&path, got).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run UPDATE_GOLDEN=1 cargo test to create it",
+            path.display()
+        )
+    });
+    if want != got {
+        let line = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+        panic!(
+            "{} differs from the output, first at line {}:\n  want: {:?}\n  got:  {:?}\n\nfull output:\n{got}",
+            path.display(),
+            line + 1,
+            want.lines().nth(line),
+            got.lines().nth(line)
+        );
+    }
+}

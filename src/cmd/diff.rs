@@ -1,0 +1,184 @@
+//! `provlog diff`: read the older and the newer export, keep per (identity, diagnosis) the
+//! newest failure and per identity the newest success, and report what changed.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::catalog::{Catalog, Lang};
+use crate::classify::classify_event;
+use crate::cli::FormatArg;
+use crate::config::DiffConfig;
+use crate::diff::{Diff, Side};
+use crate::error::Exit;
+use crate::event::{Event, Status};
+use crate::input::normalize::Damage;
+use crate::input::raw::RawEvent;
+use crate::input::{self, EventSink, Problem};
+use crate::render::{self, Style};
+use crate::report::{InputSummary, Record};
+use crate::time::parse_time;
+
+use super::analyze::warn;
+
+/// Output settings decided by the caller.
+pub struct Output<'w> {
+    pub writer: &'w mut dyn Write,
+    pub format: FormatArg,
+    pub style: Style,
+    pub bom: bool,
+}
+
+/// Most record problems printed one by one; the rest are counted.
+const MAX_PROBLEMS_SHOWN: usize = 20;
+
+struct DiffSink<'a> {
+    catalog: &'a Catalog,
+    lang: Lang,
+    diff: &'a mut Diff,
+    side: Side,
+    current: InputSummary,
+    problems: Vec<Problem>,
+    rejected: u64,
+}
+
+impl EventSink for DiffSink<'_> {
+    fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
+        self.current.events += 1;
+        self.diff
+            .see(self.side, raw.time_text().and_then(parse_time));
+        // Only failures and successes decide a change; the rest is not normalised.
+        matches!(raw.status(), Some(Status::Failure | Status::Success))
+    }
+
+    fn selected(&mut self, ev: Event, _: Damage) {
+        match ev.status() {
+            Status::Success => self.diff.success(self.side, &ev),
+            Status::Failure => {
+                let (d, facts) = classify_event(self.catalog, &ev, self.lang);
+                let rec = Record {
+                    event: ev,
+                    diagnosis: Some(d.clone()),
+                    facts,
+                };
+                self.diff.failure(self.side, rec, &d);
+            }
+            _ => {}
+        }
+    }
+
+    fn noise(&mut self, _: u64) {}
+
+    fn rejected(&mut self, problem: Problem) {
+        self.rejected += 1;
+        self.current.rejected += 1;
+        if self.problems.len() < MAX_PROBLEMS_SHOWN {
+            self.problems.push(problem);
+        }
+    }
+}
+
+/// Reads one side; returns true when something on it could not be read.
+fn read_side(paths: &[std::path::PathBuf], sink: &mut DiffSink<'_>, err: &mut dyn Write) -> bool {
+    let mut bad = false;
+    for item in input::expand(paths) {
+        let i = match item {
+            Ok(i) => i,
+            Err(p) => {
+                warn(err, &p);
+                sink.summary_mut().inputs.push(InputSummary {
+                    label: p.file.clone(),
+                    error: Some(p.message.clone()),
+                    ..InputSummary::default()
+                });
+                bad = true;
+                continue;
+            }
+        };
+        sink.current = InputSummary::default();
+        let outcome = input::read(&i, sink);
+        let mut current = std::mem::take(&mut sink.current);
+        current.label = outcome.label.clone();
+        current.format = outcome.format;
+        current.notes = outcome.notes.clone();
+        for n in &outcome.notes {
+            warn(err, n);
+        }
+        if let Some(p) = &outcome.fatal {
+            warn(err, p);
+            current.error = Some(match &p.position {
+                Some(pos) => format!("{pos}: {}", p.message),
+                None => p.message.clone(),
+            });
+            bad = true;
+        } else if current.events == 0 && current.rejected > 0 {
+            let msg = "no provisioning events found in it";
+            warn(err, format!("{}: {msg}", current.label));
+            current.error = Some(msg.to_owned());
+            bad = true;
+        }
+        sink.summary_mut().inputs.push(current);
+    }
+    bad
+}
+
+impl DiffSink<'_> {
+    fn summary_mut(&mut self) -> &mut crate::diff::SideSummary {
+        match self.side {
+            Side::Old => &mut self.diff.old,
+            Side::New => &mut self.diff.new,
+        }
+    }
+}
+
+pub fn run(
+    cfg: &DiffConfig,
+    catalog: &Catalog,
+    out: Output<'_>,
+    err: &mut dyn Write,
+) -> Result<Exit> {
+    let mut diff = Diff::default();
+    let mut exit = Exit::Ok;
+    let mut sink = DiffSink {
+        catalog,
+        lang: out.style.lang,
+        diff: &mut diff,
+        side: Side::Old,
+        current: InputSummary::default(),
+        problems: Vec::new(),
+        rejected: 0,
+    };
+    if read_side(&cfg.old, &mut sink, err) {
+        exit = Exit::Error;
+    }
+    sink.side = Side::New;
+    if read_side(&cfg.new, &mut sink, err) {
+        exit = Exit::Error;
+    }
+    for p in &sink.problems {
+        warn(err, p);
+    }
+    let shown = sink.problems.len() as u64;
+    if sink.rejected > shown {
+        warn(
+            err,
+            format!("{} more records could not be read", sink.rejected - shown),
+        );
+    }
+    // A record that could not be read is bad input, as in `analyze`.
+    if sink.rejected > 0 {
+        exit = Exit::Error;
+    }
+    let report = diff.finish();
+    let style: Style = out.style;
+    let w = out.writer;
+    match out.format {
+        FormatArg::Table => render::diff::table(w, &report, style)?,
+        FormatArg::Markdown => render::diff::markdown(w, &report, style)?,
+        FormatArg::Json => render::diff::json(w, &report)?,
+        FormatArg::Ndjson => render::diff::ndjson(w, &report)?,
+        FormatArg::Csv => render::diff::csv(w, &report, out.bom)?,
+    }
+    w.flush()?;
+    Ok(exit)
+}

@@ -1,0 +1,424 @@
+//! The output of `provlog diff`, in every format: one row per (identity, diagnosis) with
+//! a `change` of `new`, `persisting` or `resolved`.
+//!
+//! Kept in one module rather than spread over the per-format ones because its rows share
+//! nothing with the event and group views; the conventions are theirs (wire types with
+//! `null` for missing values, the csv crate's quoting with the formula guard, sanitised
+//! text in the table and Markdown).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::csv::{guard, io_of};
+use super::markdown::cell;
+use super::table::{header, new_table, unicode_width};
+use super::wire::{WireDiagnosis, WireEvent};
+use super::{Style, one_line, shorten};
+use crate::catalog::Lang;
+use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
+use crate::i18n::t;
+use crate::time::format_time;
+use comfy_table::{Cell, ColumnConstraint, Width};
+
+fn change_text(c: Change, lang: Lang) -> &'static str {
+    match c {
+        Change::New => t(lang, "change_new"),
+        Change::Persisting => t(lang, "change_persisting"),
+        Change::Resolved => t(lang, "change_resolved"),
+    }
+}
+
+fn side_text(s: &SideSummary, lang: Lang) -> String {
+    let mut parts: Vec<String> = s
+        .inputs
+        .iter()
+        .map(|i| {
+            let mut text = format!(
+                "{} ({}): {} {}",
+                one_line(&i.label),
+                i.format.map(|f| f.describe()).unwrap_or("?"),
+                i.events,
+                t(lang, "events")
+            );
+            if let Some(e) = &i.error {
+                text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
+            }
+            text
+        })
+        .collect();
+    let mut line = format!(
+        "{} {} · {} {}",
+        s.failures,
+        t(lang, "failures_word"),
+        s.successes,
+        t(lang, "successes_word")
+    );
+    if let (Some(f), Some(l)) = (s.first, s.last) {
+        line.push_str(&format!(" · {} … {}", format_time(&f), format_time(&l)));
+    }
+    parts.push(line);
+    parts.join("\n")
+}
+
+/// The summary as label/value pairs, shared by the table and Markdown.
+fn summary_lines(r: &DiffReport, lang: Lang) -> Vec<(&'static str, String)> {
+    let counts: Vec<String> = Change::ALL
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                change_text(*c, lang),
+                r.counts.get(c).copied().unwrap_or(0)
+            )
+        })
+        .collect();
+    let mut changes = counts.join(" · ");
+    if r.came_and_went > 0 {
+        changes.push_str(&format!(
+            " ({})",
+            t(lang, "came_and_went").replace("{n}", &r.came_and_went.to_string())
+        ));
+    }
+    let mut lines = vec![
+        (t(lang, "old_export"), side_text(&r.old, lang)),
+        (t(lang, "new_export"), side_text(&r.new, lang)),
+    ];
+    if r.overlap > 0 {
+        lines.push((
+            t(lang, "overlap"),
+            t(lang, "overlap_text").replace("{n}", &r.overlap.to_string()),
+        ));
+    }
+    lines.push((t(lang, "changes"), changes));
+    lines
+}
+
+fn note(row: &DiffRow, lang: Lang) -> String {
+    match row.resolved_by {
+        Some(ResolvedBy::Success) => t(lang, "resolved_success").replace(
+            "{t}",
+            &row.resolved_at
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_default(),
+        ),
+        Some(ResolvedBy::Absence) => t(lang, "resolved_absence").to_owned(),
+        None => match (row.latest.facts.retry_count, row.latest.facts.next_retry) {
+            (_, Some(n)) => format!("{} {}", t(lang, "next_retry"), format_time(&n)),
+            (Some(c), None) if c > 0 => {
+                format!("{} {c} {}", t(lang, "retried"), t(lang, "times"))
+            }
+            _ => String::new(),
+        },
+    }
+}
+
+fn counts_text(row: &DiffRow) -> String {
+    format!(
+        "{} ({}/{})",
+        row.failures, row.old_failures, row.new_failures
+    )
+}
+
+pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> {
+    let lang = style.lang;
+    let lines = summary_lines(r, lang);
+    let width = lines
+        .iter()
+        .map(|(l, _)| unicode_width(l))
+        .max()
+        .unwrap_or(0);
+    for (label, value) in &lines {
+        for (i, v) in value.split('\n').enumerate() {
+            let l = if i == 0 { *label } else { "" };
+            let pad = width.saturating_sub(unicode_width(l));
+            writeln!(w, "{l}{}  {v}", " ".repeat(pad))?;
+        }
+    }
+    writeln!(w)?;
+    if r.rows.is_empty() {
+        writeln!(w, "{}", t(lang, "no_changes"))?;
+        return Ok(());
+    }
+    let mut table = new_table(&style);
+    header(
+        &mut table,
+        &[
+            t(lang, "diff_change"),
+            t(lang, "identity"),
+            t(lang, "diagnosis"),
+            t(lang, "failures_old_new"),
+            t(lang, "last_failure"),
+        ],
+        &style,
+    );
+    for row in &r.rows {
+        let mut who = shorten(&one_line(&row.identity), 40);
+        if let Some(id) = &row.identity_id {
+            who.push('\n');
+            who.push_str(&shorten(&one_line(id), 40));
+        }
+        // The id alone with its category: a title would make the row tall, and
+        // `provlog explain ID` gives the rest.
+        let diagnosis = format!(
+            "{}\n{}",
+            one_line(&row.diagnosis.id),
+            row.diagnosis.category.as_str()
+        );
+        let mut when = row
+            .last_failure
+            .as_ref()
+            .map(format_time)
+            .unwrap_or_default();
+        let note = note(row, lang);
+        if !note.is_empty() {
+            when.push('\n');
+            when.push_str(&note);
+        }
+        table.add_row(vec![
+            Cell::new(change_text(row.change, lang)),
+            Cell::new(who),
+            Cell::new(diagnosis),
+            Cell::new(counts_text(row)),
+            Cell::new(when),
+        ]);
+    }
+    // Keep catalog ids (what `provlog explain` takes) and times whole; the widths include
+    // the cell padding.
+    let id_width = r
+        .rows
+        .iter()
+        .map(|row| row.diagnosis.id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(48) as u16;
+    for (col, width) in [(2, id_width + 2), (4, 22)] {
+        if let Some(c) = table.column_mut(col) {
+            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
+    writeln!(w, "{table}")
+}
+
+pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> {
+    let lang = style.lang;
+    writeln!(w, "# {}", t(lang, "diff_title"))?;
+    writeln!(w)?;
+    for (label, value) in summary_lines(r, lang) {
+        let value: Vec<String> = value.split('\n').map(cell).collect();
+        writeln!(w, "- **{label}:** {}", value.join("; "))?;
+    }
+    writeln!(w)?;
+    if r.rows.is_empty() {
+        writeln!(w, "{}", t(lang, "no_changes"))?;
+        return Ok(());
+    }
+    writeln!(
+        w,
+        "| {} | {} | {} | {} | {} | {} | {} |",
+        t(lang, "diff_change"),
+        t(lang, "identity"),
+        t(lang, "category"),
+        t(lang, "diagnosis"),
+        t(lang, "failures_old_new"),
+        t(lang, "last_failure"),
+        t(lang, "note"),
+    )?;
+    writeln!(w, "|---|---|---|---|---:|---|---|")?;
+    for row in &r.rows {
+        writeln!(
+            w,
+            "| {} | {} | {} | `{}` {} | {} | {} | {} |",
+            change_text(row.change, lang),
+            cell(&row.identity),
+            row.diagnosis.category.as_str(),
+            row.diagnosis.id.replace('`', "'").replace('|', "\\|"),
+            cell(&row.diagnosis.title),
+            counts_text(row),
+            row.last_failure
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_default(),
+            cell(&note(row, lang)),
+        )?;
+    }
+    Ok(())
+}
+
+/// One row, in the NDJSON shape (also the JSON document's rows).
+#[derive(Serialize)]
+struct WireRow<'a> {
+    change: &'static str,
+    identity: &'a str,
+    identity_id: Option<&'a str>,
+    diagnosis: WireDiagnosis<'a>,
+    failures: u64,
+    old_failures: u64,
+    new_failures: u64,
+    last_failure: Option<String>,
+    resolved_at: Option<String>,
+    resolved_by: Option<&'static str>,
+    /// The newest failure, in the `analyze` NDJSON shape.
+    event: WireEvent<'a>,
+}
+
+fn wire_row(row: &DiffRow) -> WireRow<'_> {
+    WireRow {
+        change: row.change.as_str(),
+        identity: &row.identity,
+        identity_id: row.identity_id.as_deref(),
+        diagnosis: WireDiagnosis::new(&row.diagnosis),
+        failures: row.failures,
+        old_failures: row.old_failures,
+        new_failures: row.new_failures,
+        last_failure: row.last_failure.as_ref().map(format_time),
+        resolved_at: row.resolved_at.as_ref().map(format_time),
+        resolved_by: row.resolved_by.map(|r| r.as_str()),
+        event: WireEvent::new(&row.latest),
+    }
+}
+
+#[derive(Serialize)]
+struct WireInput<'a> {
+    file: &'a str,
+    format: Option<&'static str>,
+    events: u64,
+    rejected: u64,
+    error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WireSide<'a> {
+    inputs: Vec<WireInput<'a>>,
+    events: u64,
+    failures: u64,
+    successes: u64,
+    first_time: Option<String>,
+    last_time: Option<String>,
+}
+
+fn wire_side(s: &SideSummary) -> WireSide<'_> {
+    WireSide {
+        inputs: s
+            .inputs
+            .iter()
+            .map(|i| WireInput {
+                file: &i.label,
+                format: i.format.map(|f| f.describe()),
+                events: i.events,
+                rejected: i.rejected,
+                error: i.error.as_deref(),
+            })
+            .collect(),
+        events: s.events,
+        failures: s.failures,
+        successes: s.successes,
+        first_time: s.first.as_ref().map(format_time),
+        last_time: s.last.as_ref().map(format_time),
+    }
+}
+
+#[derive(Serialize)]
+struct WireSummary<'a> {
+    old: WireSide<'a>,
+    new: WireSide<'a>,
+    /// Failing events present in both exports, counted once.
+    overlap_failures: u64,
+    /// Rows by change: `new`, `persisting`, `resolved`.
+    counts: BTreeMap<&'static str, u64>,
+    came_and_went: u64,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    summary: WireSummary<'a>,
+    rows: Vec<WireRow<'a>>,
+}
+
+pub fn json(w: &mut dyn Write, r: &DiffReport) -> io::Result<()> {
+    let doc = Document {
+        summary: WireSummary {
+            old: wire_side(&r.old),
+            new: wire_side(&r.new),
+            overlap_failures: r.overlap,
+            counts: r.counts.iter().map(|(c, n)| (c.as_str(), *n)).collect(),
+            came_and_went: r.came_and_went,
+        },
+        rows: r.rows.iter().map(wire_row).collect(),
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::from)?;
+    w.write_all(b"\n")
+}
+
+pub fn ndjson(w: &mut dyn Write, r: &DiffReport) -> io::Result<()> {
+    for row in &r.rows {
+        serde_json::to_writer(&mut *w, &wire_row(row)).map_err(io::Error::from)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+pub const CSV_HEADER: &[&str] = &[
+    "change",
+    "identity",
+    "identity_id",
+    "diagnosis_id",
+    "category",
+    "retry",
+    "title",
+    "failures",
+    "old_failures",
+    "new_failures",
+    "last_failure",
+    "resolved_at",
+    "resolved_by",
+    "change_id",
+    "cycle_id",
+    "app",
+    "error_code",
+    "reason",
+];
+
+pub fn csv(w: &mut dyn Write, r: &DiffReport, bom: bool) -> io::Result<()> {
+    if bom {
+        w.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut out = ::csv::Writer::from_writer(w);
+    out.write_record(CSV_HEADER).map_err(io_of)?;
+    for row in &r.rows {
+        let e = &row.latest.event;
+        let d = &row.diagnosis;
+        let s = |o: Option<&str>| o.unwrap_or("").to_owned();
+        let cells = [
+            row.change.as_str().to_owned(),
+            row.identity.clone(),
+            s(row.identity_id.as_deref()),
+            d.id.clone(),
+            d.category.as_str().to_owned(),
+            s(d.retry.map(|x| x.as_str())),
+            d.title.clone(),
+            row.failures.to_string(),
+            row.old_failures.to_string(),
+            row.new_failures.to_string(),
+            row.last_failure
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_default(),
+            row.resolved_at
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_default(),
+            s(row.resolved_by.map(|x| x.as_str())),
+            s(e.change_id.as_deref()),
+            s(e.cycle_id.as_deref()),
+            s(e.app()),
+            s(e.error.code.as_deref()),
+            s(e.error.reason.as_deref()),
+        ];
+        out.write_record(cells.iter().map(|c| guard(c).into_owned()))
+            .map_err(io_of)?;
+    }
+    out.flush()
+}
