@@ -128,3 +128,29 @@ fn a_number_cut_by_a_read_is_read_whole() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(doc["summary"]["events_kept"], 300, "{stderr}");
 }
+
+/// Found by `reason_parser`: an error body whose `status` is no HTTP status
+/// (`{"status":0}`) was reported as `http_status: 0`, and matched on as one.
+#[test]
+fn an_embedded_status_that_is_no_http_status_is_not_a_fact() {
+    let r = run(&[
+        "explain",
+        "--format",
+        "json",
+        r#"Web Response: {"detail":"odd","status":0}"#,
+    ])
+    .ok();
+    let doc = r.json();
+    assert!(
+        doc["facts"].is_null() || doc["facts"]["http_status"].is_null(),
+        "{doc}"
+    );
+    let r = run(&[
+        "explain",
+        "--format",
+        "json",
+        r#"Web Response: {"status":"409"}"#,
+    ])
+    .ok();
+    assert_eq!(r.json()["facts"]["http_status"], 409);
+}
