@@ -137,14 +137,12 @@ fn an_embedded_status_that_is_no_http_status_is_not_a_fact() {
         "explain",
         "--format",
         "json",
-        r#"Web Response: {"detail":"odd","status":0}"#,
+        r#"Maximum size of family_name has been exceeded. {"detail":"odd","status":0}"#,
     ])
     .ok();
     let doc = r.json();
-    assert!(
-        doc["facts"].is_null() || doc["facts"]["http_status"].is_null(),
-        "{doc}"
-    );
+    assert_eq!(doc["diagnosis"]["id"], "iij.csv-value-too-long", "{doc}");
+    assert!(doc["facts"]["http_status"].is_null(), "{doc}");
     let r = run(&[
         "explain",
         "--format",
