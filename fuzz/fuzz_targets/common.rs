@@ -29,10 +29,12 @@ pub fn exercise(collected: Collect, outcome: &ReadOutcome, variant: u8) {
         let _ = p.to_string();
     }
     let lang = if variant & 1 == 0 { Lang::En } else { Lang::Ja };
-    let group_by = match (variant >> 1) % 4 {
+    let group_by = match (variant >> 1) % 6 {
         0 => GroupKey::Diagnosis,
         1 => GroupKey::Code,
         2 => GroupKey::Identity,
+        3 => GroupKey::Attribute,
+        4 => GroupKey::Step,
         _ => GroupKey::None,
     };
     let cat = catalog();
@@ -86,6 +88,7 @@ pub fn exercise(collected: Collect, outcome: &ReadOutcome, variant: u8) {
         groups: groups.finish(),
         group_by,
         records,
+        outside_view: 0,
     };
     let style = Style {
         lang,
