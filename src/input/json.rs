@@ -238,6 +238,13 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                 salvage(src, sink, record);
                 return Err(syntax(src, &e, e.is_eof()));
             }
+            // Nothing to parse in `text()`, yet bytes are left: a character cut by the end
+            // of what was read. Read on; at the end of the input, it is not UTF-8.
+            None if !src.fully_valid() => {
+                if src.at_eof() || !src.refill().map_err(|e| src.io_error(e))? {
+                    return Err(src.error_at(src.text().len(), "the text is not valid UTF-8"));
+                }
+            }
             None => return Ok(()),
         }
     }

@@ -152,3 +152,55 @@ fn an_embedded_status_that_is_no_http_status_is_not_a_fact() {
     .ok();
     assert_eq!(r.json()["facts"]["http_status"], 409);
 }
+
+/// Runs the binary on `bytes` as a file; fails the test instead of waiting forever.
+fn run_bounded(bytes: &[u8], limit: std::time::Duration) -> (Option<i32>, String, String) {
+    let (dir, path) = temp_file("bounded.json", bytes);
+    let mut child = bin()
+        .args(["analyze", &path, "--status", "all", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!(
+                "still running after {limit:?}: {:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    drop(dir);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Found by `json_reader` (a hang, caught by interrupting the stuck run): `[]` followed
+/// by the first byte of a two-byte character. The reader parses validated text only; a
+/// character cut by the end of what was read leaves no text to parse, and the reader took
+/// "nothing parsed" for "nothing left" without consuming anything, forever.
+#[test]
+fn a_character_cut_at_the_end_of_the_file_does_not_hang() {
+    for (bytes, kept) in [
+        (&b"[]\xC3"[..], 0),
+        (b"[{\"changeId\":\"a\"}]\xC3", 1),
+        (b"[{\"changeId\":\"a\"}]\n\xE3\x81", 1),
+        (
+            b"{\"changeId\":\"a\"}\n{\"changeId\":\"b\"}\n\xF0\x9F\x98",
+            2,
+        ),
+    ] {
+        let (code, stdout, stderr) = run_bounded(bytes, std::time::Duration::from_secs(10));
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(doc["summary"]["events_kept"], kept, "{stderr}");
+    }
+}
