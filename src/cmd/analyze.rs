@@ -273,6 +273,36 @@ impl EventSink for LatestCycle {
     fn rejected(&mut self, _: Problem) {}
 }
 
+/// Completes an input's summary from how reading it went, and says on stderr what went
+/// wrong. Returns false when the input could not be read as an export (exit status 2).
+pub fn finish_input(
+    current: &mut InputSummary,
+    outcome: &input::ReadOutcome,
+    err: &mut dyn Write,
+) -> bool {
+    current.label = outcome.label.clone();
+    current.format = outcome.format;
+    current.notes = outcome.notes.clone();
+    for n in &outcome.notes {
+        warn(err, n);
+    }
+    if let Some(p) = &outcome.fatal {
+        warn(err, p);
+        current.error = Some(match &p.position {
+            Some(pos) => format!("{pos}: {}", p.message),
+            None => p.message.clone(),
+        });
+        return false;
+    }
+    if current.events == 0 && current.rejected > 0 {
+        let msg = "no provisioning events found in it";
+        warn(err, format!("{}: {msg}", current.label));
+        current.error = Some(msg.to_owned());
+        return false;
+    }
+    true
+}
+
 /// Prints a warning line on stderr.
 pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
     // A closed stderr leaves nothing to tell.
@@ -359,23 +389,7 @@ pub fn run(
         let outcome = input::read(i, &mut an);
         an.progress_base += size.unwrap_or(outcome.bytes);
         let mut current = std::mem::take(&mut an.current);
-        current.label = outcome.label.clone();
-        current.format = outcome.format;
-        current.notes = outcome.notes.clone();
-        for n in &outcome.notes {
-            warn(err, n);
-        }
-        if let Some(p) = &outcome.fatal {
-            warn(err, p);
-            current.error = Some(match &p.position {
-                Some(pos) => format!("{pos}: {}", p.message),
-                None => p.message.clone(),
-            });
-            exit = Exit::Error;
-        } else if current.events == 0 && current.rejected > 0 {
-            let msg = "no provisioning events found in it";
-            warn(err, format!("{}: {msg}", current.label));
-            current.error = Some(msg.to_owned());
+        if !finish_input(&mut current, &outcome, err) {
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
