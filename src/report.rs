@@ -3,6 +3,8 @@
 //! Pure and deterministic: groups are ordered by count (descending), then key; nothing
 //! here reads the clock or the environment.
 
+pub mod activity;
+
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};

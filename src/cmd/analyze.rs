@@ -15,6 +15,7 @@ use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem};
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
+use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
 use crate::time::parse_time;
 
@@ -45,6 +46,8 @@ struct Analyzer<'a, 'w> {
     groups: Groups,
     records: Vec<Record>,
     keep_records: bool,
+    /// Cycles, timeline and affected identities; only the HTML report needs them.
+    activity: Option<Activity>,
     stream: Stream<'w>,
     write_error: Option<io::Error>,
     current: InputSummary,
@@ -95,16 +98,19 @@ impl EventSink for Analyzer<'_, '_> {
         if let Some(t) = time {
             s.see_time(t);
         }
-        if let Some(app) = raw
+        let app = raw
             .service_principal
             .name
             .as_deref()
-            .or(raw.service_principal.id.as_deref())
-        {
+            .or(raw.service_principal.id.as_deref());
+        if let Some(app) = app {
             s.see_app(app);
         }
         if let Some(c) = raw.cycle_id.as_deref() {
             s.see_cycle(c);
+        }
+        if let Some(a) = &mut self.activity {
+            a.see(raw.cycle_id.as_deref(), app, time, status, action);
         }
         self.cfg.filters.pass_raw(raw, time)
     }
@@ -136,6 +142,9 @@ impl EventSink for Analyzer<'_, '_> {
             facts,
         };
         self.groups.add(self.cfg.group_by, &rec);
+        if let Some(a) = &mut self.activity {
+            a.add(&rec);
+        }
         self.emit(rec);
     }
 
@@ -214,7 +223,7 @@ pub fn run(
         FormatArg::Ndjson => (Stream::Ndjson(writer), false, None),
         FormatArg::Csv => (Stream::Csv(CsvOut::new(writer, bom)?), false, None),
         FormatArg::Json => (Stream::None, true, Some(writer)),
-        FormatArg::Table | FormatArg::Markdown => (
+        FormatArg::Table | FormatArg::Markdown | FormatArg::Html => (
             Stream::None,
             cfg.group_by == crate::report::GroupKey::None,
             Some(writer),
@@ -229,6 +238,7 @@ pub fn run(
         groups: Groups::default(),
         records: Vec::new(),
         keep_records,
+        activity: (format == FormatArg::Html).then(Activity::default),
         stream,
         write_error: None,
         current: InputSummary::default(),
@@ -325,6 +335,12 @@ pub fn run(
         match format {
             FormatArg::Json => render::json::render(w, &report)?,
             FormatArg::Markdown => render::markdown::render(w, &report, style)?,
+            FormatArg::Html => render::html::render(
+                w,
+                &report,
+                an.activity.as_ref().unwrap_or(&Activity::default()),
+                style,
+            )?,
             _ => render::table::render(w, &report, style)?,
         }
         w.flush()?;

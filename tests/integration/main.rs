@@ -5,4 +5,5 @@ mod util;
 mod analyze;
 mod bad_input;
 mod explain;
+mod html;
 mod inputs;
