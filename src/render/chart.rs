@@ -69,6 +69,9 @@ pub const TIMELINE_WIDTH: u32 = 960;
 pub const TIMELINE_HEIGHT: u32 = 300;
 /// Most labelled ticks on the time axis.
 const MAX_TICKS: usize = 8;
+/// The time axis has room for at least this many buckets, so that the bars of a short
+/// export stay bars instead of filling the chart.
+const MIN_SLOTS: usize = 12;
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
@@ -93,7 +96,7 @@ const TICK_STEPS: [i64; 16] = [
 ];
 
 /// Bucket indices (0..=n, n being the end of the last bucket) that fall on round times,
-/// at most [`MAX_TICKS`] of them.
+/// at most eight of them.
 pub fn ticks(start: DateTime<Utc>, width: i64, n: usize) -> (i64, Vec<u32>) {
     let s = start.timestamp();
     let at = |step: i64| -> Vec<u32> {
@@ -148,7 +151,10 @@ pub fn timeline(tl: &Timeline) -> io::Result<Svg> {
             .margin_right(16)
             .x_label_area_size(30)
             .y_label_area_size(44)
-            .build_cartesian_2d((0u32..n as u32).with_key_points(ticks), 0u64..top)
+            .build_cartesian_2d(
+                (0u32..n.max(MIN_SLOTS) as u32).with_key_points(ticks),
+                0u64..top,
+            )
             .map_err(plot_error)?;
         let label = |i: &u32| tick_label(tl.bucket_start(*i as usize), step, multi_day);
         chart

@@ -58,6 +58,31 @@ fn tf(lang: Lang, key: &'static str, fill: &[(&str, &str)]) -> String {
     s
 }
 
+/// A count with its noun: `key` holds the plural form, `{key}1` the singular one.
+fn count_of(lang: Lang, key: &'static str, n: u64) -> String {
+    let key = if n == 1 {
+        match key {
+            "html_events_n" => "html_events_n1",
+            "html_identities_n" => "html_identities_n1",
+            "html_unclassified_n" => "html_unclassified_n1",
+            other => other,
+        }
+    } else {
+        key
+    };
+    tf(lang, key, &[("n", &num(n))])
+}
+
+/// The length of a timeline bucket, as in "per 5 min" or "per day".
+fn bucket_words(secs: i64, lang: Lang) -> String {
+    match secs {
+        3600 => t(lang, "html_per_hour").to_owned(),
+        86_400 => t(lang, "html_per_day").to_owned(),
+        604_800 => t(lang, "html_per_week").to_owned(),
+        _ => human_duration(secs, lang),
+    }
+}
+
 /// `1234567` as `1,234,567`.
 fn num(n: u64) -> String {
     let d = n.to_string();
@@ -176,7 +201,8 @@ th{font-weight:600;color:var(--muted);background:#f9fafb;position:sticky;top:0;w
 td.zero{color:#c3c8ce}
 td.hot{color:var(--bad);font-weight:600}
 td.when{white-space:nowrap}
-#cycles-table td:last-child{min-width:16em}
+#cycles-table th,#cycles-table td{padding:6px 7px}
+#cycles-table td:last-child{min-width:12em}
 tr:last-child td{border-bottom:none}
 .scroll{max-height:34em;overflow:auto;border:1px solid var(--line);border-radius:10px;background:#fff}
 .boxed{border:1px solid var(--line);border-radius:10px;overflow:hidden}
@@ -205,7 +231,7 @@ main{max-width:none;padding:0}
 h2{break-after:avoid}
 .card,.panel,figure,tr{break-inside:avoid}
 .scroll{max-height:none;overflow:visible}
-th{position:static}
+th{position:static;white-space:normal}
 a{color:inherit;text-decoration:none}
 details>summary,.preview{display:none}
 details::details-content{content-visibility:visible;display:contents}
@@ -295,7 +321,7 @@ fn header(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
             "<span class=\"mono\">{}</span> · {} · {}",
             escape(&i.label),
             escape(i.format.map(|f| f.describe()).unwrap_or("?")),
-            escape(&tf(lang, "html_events_n", &[("n", &num(i.events))]))
+            escape(&count_of(lang, "html_events_n", i.events))
         );
         if i.rejected > 0 {
             line.push_str(&format!(
@@ -458,7 +484,7 @@ fn summary(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Resul
         "",
     )?;
     let known = if a.unclassified > 0 {
-        tf(lang, "html_unclassified_n", &[("n", &num(a.unclassified))])
+        count_of(lang, "html_unclassified_n", a.unclassified)
     } else if a.diagnosis_count() > 0 {
         t(lang, "html_all_known").to_owned()
     } else {
@@ -503,7 +529,7 @@ fn timeline(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Resu
         escape(&tf(
             lang,
             "html_timeline_note",
-            &[("x", &human_duration(tl.width, lang))]
+            &[("x", &bucket_words(tl.width, lang))]
         ))
     )?;
     writeln!(
@@ -808,12 +834,8 @@ fn cycle_row(
 
 fn group_meta(g: &Group, lang: Lang) -> String {
     let mut parts = vec![
-        escape(&tf(lang, "html_events_n", &[("n", &num(g.count))])),
-        escape(&tf(
-            lang,
-            "html_identities_n",
-            &[("n", &num(g.identity_count))],
-        )),
+        escape(&count_of(lang, "html_events_n", g.count)),
+        escape(&count_of(lang, "html_identities_n", g.identity_count)),
     ];
     if let (Some(f), Some(l)) = (g.first, g.last) {
         parts.push(format!(
@@ -1167,7 +1189,11 @@ mod tests {
         for part in src.split("\"html_").skip(1) {
             let end = part.find('"').unwrap_or(0);
             let suffix = &part[..end];
-            if !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            if !suffix.is_empty()
+                && suffix
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
                 keys.insert(format!("html_{suffix}"));
             }
         }

@@ -285,10 +285,16 @@ impl Activity {
         }
     }
 
-    /// Cycles, newest first (by their last event; ties and cycles without times by id).
+    /// Cycles, newest first (by their first event, then their last; ties and cycles
+    /// without times by id).
     pub fn cycles(&self) -> Vec<&CycleStats> {
         let mut v: Vec<&CycleStats> = self.cycles.values().collect();
-        v.sort_by(|a, b| b.last.cmp(&a.last).then_with(|| a.id.cmp(&b.id)));
+        v.sort_by(|a, b| {
+            b.first
+                .cmp(&a.first)
+                .then_with(|| b.last.cmp(&a.last))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         v
     }
 
@@ -513,5 +519,32 @@ mod tests {
         assert_eq!(y.change_ids.len(), MAX_CHANGES);
         assert_eq!(y.more_changes, 2);
         assert!(a.affected("z").is_none());
+    }
+
+    #[test]
+    fn unclassified_failures_keep_a_few_distinct_reasons() {
+        let mut a = Activity::default();
+        for i in 0..MAX_REASONS + 3 {
+            let mut r = failure(
+                crate::classify::UNCLASSIFIED,
+                Category::Unclassified,
+                "u",
+                &i.to_string(),
+                "c",
+                "2026-11-20T00:00:00Z",
+            );
+            // Two events share each reason.
+            r.event.error.reason = Some(format!("reason {}", i / 2));
+            a.add(&r);
+        }
+        let mut known = failure("x", Category::Auth, "u", "k", "c", "2026-11-20T00:00:00Z");
+        known.event.error.reason = Some("explained elsewhere".to_owned());
+        a.add(&known);
+        assert_eq!(a.unclassified, (MAX_REASONS + 3) as u64);
+        assert_eq!(
+            a.unclassified_reasons(),
+            ["reason 0", "reason 1", "reason 2", "reason 3"]
+        );
+        assert_eq!(a.diagnosis_count(), 2);
     }
 }
