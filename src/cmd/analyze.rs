@@ -17,6 +17,7 @@ use crate::input::{self, EventSink, Input, Problem};
 use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
+use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
 use crate::time::parse_time;
 
@@ -77,6 +78,8 @@ struct Analyzer<'a, 'w> {
     cycles: Cycles,
     records: Vec<Record>,
     keep_records: bool,
+    /// Cycles, timeline and affected identities; only the HTML report needs them.
+    activity: Option<Activity>,
     stream: Stream<'w>,
     write_error: Option<io::Error>,
     current: InputSummary,
@@ -160,6 +163,9 @@ impl EventSink for Analyzer<'_, '_> {
             action,
             status,
         );
+        if let Some(a) = &mut self.activity {
+            a.see(raw.cycle_id.as_deref(), app, time, status, action);
+        }
         // Every failure is read in full, selected or not: the cycle statistics and the
         // quarantine warnings need its diagnosis. `selected` applies the filters again.
         self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
@@ -214,6 +220,9 @@ impl EventSink for Analyzer<'_, '_> {
             facts,
         };
         self.groups.add(self.cfg.group_by, &rec);
+        if let Some(a) = &mut self.activity {
+            a.add(&rec);
+        }
         self.emit(rec);
     }
 
@@ -343,7 +352,7 @@ pub fn run(
         FormatArg::Ndjson => (Stream::Ndjson(writer), false, None),
         FormatArg::Csv => (Stream::Csv(CsvOut::new(writer, bom)?), false, None),
         FormatArg::Json => (Stream::None, true, Some(writer)),
-        FormatArg::Table | FormatArg::Markdown => (
+        FormatArg::Table | FormatArg::Markdown | FormatArg::Html => (
             Stream::None,
             cfg.group_by == crate::report::GroupKey::None,
             Some(writer),
@@ -360,6 +369,7 @@ pub fn run(
         cycles: Cycles::default(),
         records: Vec::new(),
         keep_records,
+        activity: (format == FormatArg::Html).then(Activity::default),
         stream,
         write_error: None,
         current: InputSummary::default(),
@@ -453,6 +463,12 @@ pub fn run(
         match format {
             FormatArg::Json => render::json::render(w, &report)?,
             FormatArg::Markdown => render::markdown::render(w, &report, style)?,
+            FormatArg::Html => render::html::render(
+                w,
+                &report,
+                an.activity.as_ref().unwrap_or(&Activity::default()),
+                style,
+            )?,
             _ => render::table::render(w, &report, style)?,
         }
         w.flush()?;

@@ -162,6 +162,9 @@ pub fn run(
         FormatArg::Json => render::diff::json(w, &report)?,
         FormatArg::Ndjson => render::diff::ndjson(w, &report)?,
         FormatArg::Csv => render::diff::csv(w, &report, out.bom)?,
+        FormatArg::Html => anyhow::bail!(
+            "--format html is for analyze; diff writes table, markdown, json, ndjson or csv"
+        ),
     }
     w.flush()?;
     Ok(exit)

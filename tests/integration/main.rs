@@ -8,6 +8,7 @@ mod diff;
 mod events;
 mod explain;
 mod explain_csv;
+mod html;
 mod inputs;
 mod insights;
 mod polish;
