@@ -73,6 +73,9 @@ impl Diagnosis {
     ) -> Diagnosis {
         let e = &cat.entries[entry];
         let t = e.texts(lang);
+        let captures: Vec<(String, String)> =
+            captures.iter().map(|(k, v)| (k.clone(), clip(v))).collect();
+        let captures = &captures[..];
         Diagnosis {
             id: e.id.clone(),
             system: Some(e.system),
@@ -84,6 +87,17 @@ impl Diagnosis {
             steps: t.steps.iter().map(|s| fill(s, captures)).collect(),
             docs: e.docs.clone(),
         }
+    }
+}
+
+/// Longest captured value put into a title, explanation or step: captures come from log
+/// text, and a diagnosis line should not carry megabytes (the facts keep the whole value).
+const MAX_FILLED: usize = 200;
+
+fn clip(v: &str) -> String {
+    match v.char_indices().nth(MAX_FILLED) {
+        Some((i, _)) => format!("{}…", &v[..i]),
+        None => v.to_owned(),
     }
 }
 

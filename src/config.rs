@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 
 use crate::catalog::{Category, System};
@@ -232,7 +232,11 @@ impl ShowConfig {
 
 fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if let Some(d) = parse_relative(v) {
-        return Ok(now - d);
+        return now.checked_sub_signed(d).with_context(|| {
+            format!(
+                "--{name} '{v}': the span reaches before the earliest time provlog can represent"
+            )
+        });
     }
     match parse_time(v) {
         Some(t) => Ok(t),
@@ -434,5 +438,21 @@ mod tests {
         assert!(ShowConfig::from_args(&show_args(&["export.json"])).is_err());
         assert!(!looks_like_change_id("--"));
         assert!(!looks_like_change_id(""));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::*;
+
+    #[test]
+    fn a_relative_span_too_long_is_an_error_not_a_panic() {
+        let now = parse_time("2026-11-25T00:00:00Z").expect("time");
+        let day_ago = time_arg("since", "24h", now).expect("a day");
+        assert_eq!(now - day_ago, chrono::Duration::hours(24));
+        for v in ["99999999999d", "106751991167d", "9223372036854775807s"] {
+            let e = time_arg("since", v, now).expect_err(v);
+            assert!(e.to_string().starts_with(&format!("--since '{v}'")), "{e}");
+        }
     }
 }

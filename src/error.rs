@@ -9,6 +9,8 @@ pub enum Exit {
     Ok,
     FailOn,
     Error,
+    /// Ctrl-C: the run stopped early and reports nothing.
+    Interrupted,
 }
 
 impl Exit {
@@ -17,6 +19,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::FailOn => 1,
             Exit::Error => 2,
+            Exit::Interrupted => crate::interrupt::EXIT_CODE,
         }
     }
 
@@ -24,6 +27,30 @@ impl Exit {
     pub fn max(self, other: Exit) -> Exit {
         std::cmp::max(self, other)
     }
+}
+
+/// The last line of defence: a panic (a bug: nothing reachable from input should panic)
+/// is reported as one line, like any other error, instead of a Rust debug dump, and the
+/// run exits with status 2.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let line = format!(
+            "provlog: internal error{at}: {}; this is a bug in provlog, please report it\n",
+            crate::render::one_line(&what)
+        );
+        let _ = std::io::Write::write_all(&mut io::stderr(), line.as_bytes());
+        std::process::exit(i32::from(Exit::Error.code()));
+    }));
 }
 
 /// A closed output pipe (`provlog … | head`): the reader has all it wanted.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod event;
 pub mod i18n;
 pub mod input;
+pub mod interrupt;
 pub mod reason;
 pub mod redact;
 pub mod render;
@@ -35,6 +36,8 @@ use crate::render::Style;
 
 /// Runs provlog with these arguments and returns the exit status.
 pub fn run(args: Vec<OsString>) -> u8 {
+    interrupt::install();
+    error::install_panic_hook();
     if args.len() == 2 && (args[1] == "--version" || args[1] == "-V") {
         return print_version();
     }
@@ -50,11 +53,17 @@ pub fn run(args: Vec<OsString>) -> u8 {
     };
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    match dispatch(cli, &mut err) {
+    let result = dispatch(cli, &mut err);
+    // Interrupted late (while rendering), the run still ends as interrupted, and quietly.
+    if interrupt::requested() {
+        return Exit::Interrupted.code();
+    }
+    match result {
         Ok(exit) => exit.code(),
         Err(e) if is_broken_pipe(&e) => Exit::Ok.code(),
         Err(e) => {
-            let _ = writeln!(err, "provlog: {}", one_line_error(&e));
+            let line = format!("provlog: {}\n", one_line_error(&e));
+            let _ = err.write_all(line.as_bytes());
             Exit::Error.code()
         }
     }
@@ -79,12 +88,10 @@ fn print_version() -> u8 {
 }
 
 /// `{:#}` joins the chain with ": "; newlines inside any part are flattened so that the
-/// error stays on one line.
+/// error stays on one line, and control characters (a file name, a catalog value) are
+/// shown visibly.
 fn one_line_error(e: &anyhow::Error) -> String {
-    format!("{e:#}")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    render::one_line(&format!("{e:#}"))
 }
 
 fn lang_of(arg: Option<LangArg>) -> Lang {
@@ -140,7 +147,11 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             let mut cfg = config::AnalyzeConfig::from_args(&args, chrono::Utc::now())?;
             let mut inputs = Vec::new();
             let mut problems = Vec::new();
-            for item in input::expand(&args.files) {
+            let (expanded, notes) = input::expand_noting(&args.files);
+            for note in notes {
+                cmd::analyze::warn(err, note);
+            }
+            for item in expanded {
                 match item {
                     Ok(i) => inputs.push(i),
                     Err(p) => problems.push(p),

@@ -105,6 +105,9 @@ pub fn status_from_name(name: &str) -> Option<u16> {
     })
 }
 
+// In `parse`, `c[1]` and `c[2]` index capture groups that are not optional in their
+// patterns: a match always has them.
+
 /// Reason phrases as HTTP writes them (`Forbidden (403)`), and Google's API reasons
 /// (`duplicate (409)`), are taken at the number in brackets.
 pub fn parse(reason: &str) -> Facts {
@@ -229,7 +232,9 @@ fn body_facts(body: &Value, f: &mut Facts) {
         f.target_error_code.get_or_insert(t);
     }
     if f.http_status.is_none() {
-        f.http_status = str_of(body.get("status")).and_then(|s| s.parse().ok());
+        f.http_status = str_of(body.get("status"))
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|c| (100..600).contains(c));
     }
     if let Some(code) = str_of(body.get("code")) {
         f.target_error_code.get_or_insert(code);
@@ -329,6 +334,19 @@ mod tests {
         );
         assert_eq!(f.target_error_code.as_deref(), Some("invalid_client"));
         assert_eq!(f.get_extra("aadsts"), Some("AADSTS7000222"));
+    }
+
+    #[test]
+    fn a_body_status_that_is_no_http_status_is_ignored() {
+        // Found by the reason_parser fuzz target: {"status":0} gave http_status 0.
+        for body in [
+            r#"4;"":{"status":0}"#,
+            r#"{"status":"99"}"#,
+            r#"{"status":700}"#,
+        ] {
+            assert_eq!(parse(body).http_status, None, "{body}");
+        }
+        assert_eq!(parse(r#"{"status":"409"}"#).http_status, Some(409));
     }
 
     #[test]

@@ -153,7 +153,9 @@ impl Matcher {
         }
     }
 
-    /// Every entry that fits, best first, one candidate per entry.
+    /// Every entry that fits, best first, one candidate per entry. `entries` is the slice
+    /// the matcher was built from (the catalog holds both), so every index kept here
+    /// (codes, owners, ids, http, skips) is in range.
     pub fn lookup(&self, entries: &[Entry], q: &Lookup<'_>) -> Vec<Candidate> {
         let mut found: Vec<Candidate> = Vec::new();
         let task_mismatch = |i: usize| match q.task {

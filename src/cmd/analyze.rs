@@ -85,6 +85,7 @@ struct Analyzer<'a, 'w> {
     current: InputSummary,
     problems_shown: usize,
     problems: Vec<Problem>,
+    damage: Vec<Problem>,
     failed: bool,
     warned: bool,
     progress: Option<indicatif::ProgressBar>,
@@ -239,8 +240,14 @@ impl EventSink for Analyzer<'_, '_> {
         }
     }
 
+    fn damaged(&mut self, problem: Problem) {
+        if self.damage.len() < MAX_PROBLEMS_SHOWN {
+            self.damage.push(problem);
+        }
+    }
+
     fn stop(&self) -> bool {
-        self.write_error.is_some()
+        self.write_error.is_some() || crate::interrupt::requested()
     }
 
     fn progress(&mut self, bytes: u64) {
@@ -280,6 +287,9 @@ impl EventSink for LatestCycle {
     fn selected(&mut self, _: Event, _: Damage) {}
     fn noise(&mut self, _: u64) {}
     fn rejected(&mut self, _: Problem) {}
+    fn stop(&self) -> bool {
+        crate::interrupt::requested()
+    }
 }
 
 /// Completes an input's summary from how reading it went, and says on stderr what went
@@ -312,10 +322,13 @@ pub fn finish_input(
     true
 }
 
-/// Prints a warning line on stderr.
+/// Prints a warning line on stderr. Messages quote file names, headers and values from the
+/// input, so they are flattened to one line with control characters made visible; the
+/// line goes out in one write, so that nothing can cut it in half (an interrupt).
 pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
+    let line = format!("provlog: {}\n", crate::render::one_line(&msg.to_string()));
     // A closed stderr leaves nothing to tell.
-    let _ = writeln!(err, "provlog: {msg}");
+    let _ = err.write_all(line.as_bytes());
 }
 
 pub fn run(
@@ -332,6 +345,9 @@ pub fn run(
         }
         let mut finder = LatestCycle { best: None };
         for i in inputs {
+            if crate::interrupt::requested() {
+                return Ok(Exit::Interrupted);
+            }
             input::read(i, &mut finder);
         }
         cfg.filters.cycle = Some(CycleFilter::Id(
@@ -375,6 +391,7 @@ pub fn run(
         current: InputSummary::default(),
         problems_shown: 0,
         problems: Vec::new(),
+        damage: Vec::new(),
         failed: false,
         warned: false,
         progress,
@@ -392,12 +409,15 @@ pub fn run(
         exit = Exit::Error;
     }
     for (i, size) in inputs.iter().zip(&sizes) {
-        if an.write_error.is_some() {
+        if an.write_error.is_some() || crate::interrupt::requested() {
             break;
         }
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
         an.progress_base += size.unwrap_or(outcome.bytes);
+        if crate::interrupt::requested() {
+            break;
+        }
         let mut current = std::mem::take(&mut an.current);
         if !finish_input(&mut current, &outcome, err) {
             exit = Exit::Error;
@@ -407,6 +427,15 @@ pub fn run(
     if let Some(pb) = an.progress.take() {
         // The report follows on stdout; the bar leaves nothing behind on stderr.
         pb.finish_and_clear();
+    }
+    if crate::interrupt::requested() {
+        // What was streamed so far ends with a whole line; no report, no warnings.
+        match std::mem::replace(&mut an.stream, Stream::None) {
+            Stream::Csv(c) => c.finish()?,
+            Stream::Ndjson(w) => w.flush()?,
+            Stream::None => {}
+        }
+        return Ok(Exit::Interrupted);
     }
     let problems = std::mem::take(&mut an.problems);
     for p in &problems {
@@ -426,6 +455,9 @@ pub fn run(
     // was still read; with --strict, so is an event kept with unreadable fields.
     if rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
         exit = Exit::Error;
+    }
+    for p in std::mem::take(&mut an.damage) {
+        warn(err, p);
     }
     if an.summary.damaged > 0 {
         warn(

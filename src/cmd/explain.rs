@@ -10,9 +10,9 @@ use crate::classify::{Explained, explain};
 use crate::cli::{ExplainFormat, FormatArg};
 use crate::i18n::t;
 use crate::render::markdown::cell;
+use crate::render::one_line;
 use crate::render::table::retry_text;
 use crate::render::wire::{WireDiagnosis, WireFacts};
-use crate::render::{one_line, sanitize};
 
 #[derive(Serialize)]
 struct WireExplain<'a> {
@@ -141,10 +141,10 @@ fn facts_lines(e: &Explained) -> Vec<String> {
         v.push(format!("next_retry: {}", crate::time::format_time(n)));
     }
     if let Some(c) = &f.target_error_code {
-        v.push(format!("target_error_code: {c}"));
+        v.push(format!("target_error_code: {}", one_line(c)));
     }
     if let Some(r) = &f.request_id {
-        v.push(format!("request_id: {r}"));
+        v.push(format!("request_id: {}", one_line(r)));
     }
     let mut extra: Vec<_> = f.extra.iter().collect();
     extra.sort();
@@ -161,7 +161,7 @@ fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::
         return Ok(());
     };
     let d = &best.diagnosis;
-    writeln!(w, "{} ({})", sanitize(&d.title), d.id)?;
+    writeln!(w, "{} ({})", one_line(&d.title), d.id)?;
     writeln!(
         w,
         "  {}: {} · {}: {} · {}: {} · {}: {}",
@@ -174,10 +174,10 @@ fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::
         t(lang, "matched_by"),
         d.matched_by.map(|m| m.as_str()).unwrap_or("-"),
     )?;
-    writeln!(w, "  {}", sanitize(&d.explanation))?;
+    writeln!(w, "  {}", one_line(&d.explanation))?;
     writeln!(w, "  {}:", t(lang, "what_to_do"))?;
     for (i, s) in d.steps.iter().enumerate() {
-        writeln!(w, "    {}. {}", i + 1, sanitize(s))?;
+        writeln!(w, "    {}. {}", i + 1, one_line(s))?;
     }
     let facts = facts_lines(best);
     if !facts.is_empty() {
@@ -196,7 +196,7 @@ fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::
                 w,
                 "    - {} ({}, {})",
                 o.diagnosis.id,
-                sanitize(&o.diagnosis.title),
+                one_line(&o.diagnosis.title),
                 o.diagnosis.category
             )?;
         }

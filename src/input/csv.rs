@@ -6,11 +6,11 @@
 //! of the file is still read.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use super::fields::{self, EventColumn, PartyKey, PartySlot, PropertyColumn, StepColumn, TopKey};
-use super::normalize::{normalize, parse_details_text};
+use super::normalize::{Damage, normalize, parse_details_text};
 use super::raw::{RawEvent, RawParty};
 use super::{EventSink, Problem};
 use crate::event::{Event, ModifiedProperty, Status, Step, StepType};
@@ -48,7 +48,7 @@ pub fn classify_headers(headers: &[String]) -> Result<CsvKind, String> {
     if !has_change {
         return Err(format!(
             "no change-id column found; the headers are: {}",
-            headers.join(", ")
+            headers_text(headers)
         ));
     }
     if prop_only {
@@ -58,6 +58,30 @@ pub fn classify_headers(headers: &[String]) -> Result<CsvKind, String> {
     } else {
         Ok(CsvKind::Events)
     }
+}
+
+/// The headers for a message: a file that is not a CSV export can have a "header" of any
+/// size, so the list is capped and each name shortened.
+pub fn headers_text(headers: &[String]) -> String {
+    const MAX_HEADERS: usize = 40;
+    const MAX_CHARS: usize = 60;
+    let mut names: Vec<String> = headers
+        .iter()
+        .take(MAX_HEADERS)
+        .map(|h| {
+            if h.chars().count() > MAX_CHARS {
+                let mut s: String = h.chars().take(MAX_CHARS - 1).collect();
+                s.push('…');
+                s
+            } else {
+                h.clone()
+            }
+        })
+        .collect();
+    if headers.len() > MAX_HEADERS {
+        names.push(format!("… ({} more)", headers.len() - MAX_HEADERS));
+    }
+    names.join(", ")
 }
 
 pub fn reader<R: Read>(r: R) -> csv::Reader<R> {
@@ -109,25 +133,32 @@ fn for_each_row<R: Read>(
     mut f: impl FnMut(Row<'_>) -> bool,
 ) -> Result<(), Problem> {
     let mut rec = csv::ByteRecord::new();
+    let mut ahead = csv::ByteRecord::new();
+    let mut have_ahead = false;
     let mut rows = 0u64;
     loop {
         rows += 1;
         if rows.is_multiple_of(PROGRESS_ROWS) {
             progress(rdr.position().byte());
         }
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => return Ok(()),
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let p = Problem::at_line(label, line, csv_error_text(&e));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(p);
+        if have_ahead {
+            std::mem::swap(&mut rec, &mut ahead);
+            have_ahead = false;
+        } else {
+            match rdr.read_byte_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let p = Problem::at_line(label, line, csv_error_text(&e));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        return Err(p);
+                    }
+                    if !f(Err(p)) {
+                        return Ok(());
+                    }
+                    continue;
                 }
-                if !f(Err(p)) {
-                    return Ok(());
-                }
-                continue;
             }
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(0);
@@ -135,13 +166,42 @@ fn for_each_row<R: Read>(
         if rec.len() == 1 && rec[0].is_empty() {
             continue;
         }
+        // A quote left open swallows the rest of the file into one field, so the row can
+        // even have the right number of fields. It is then the last row: read one ahead to
+        // know, and reject it rather than keep the rows it swallowed as one event's text.
+        if let Some(swallowed) = swallowed_rows(&rec, width) {
+            match rdr.read_byte_record(&mut ahead) {
+                Ok(false) => {
+                    let p = Problem::at_line(
+                        label,
+                        line,
+                        format!(
+                            "a quote opened in this row is never closed: the {swallowed} rows after it were read as one field (is a quote left open?)"
+                        ),
+                    );
+                    if !f(Err(p)) {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                Ok(true) => have_ahead = true,
+                // The error comes again on the next read, and is handled there.
+                Err(_) => {}
+            }
+        }
         let row: Row<'_> = if rec.len() != width {
+            let open_quote = rec.iter().any(|f| f.contains(&b'\n'));
             Err(Problem::at_line(
                 label,
                 line,
                 format!(
-                    "the row has {} fields but the header has {width}",
-                    rec.len()
+                    "the row has {} fields but the header has {width}{}",
+                    rec.len(),
+                    if open_quote {
+                        " (a quoted field runs over several lines: is a quote left open?)"
+                    } else {
+                        ""
+                    }
                 ),
             ))
         } else {
@@ -173,6 +233,36 @@ fn for_each_row<R: Read>(
         if !f(row) {
             return Ok(());
         }
+    }
+}
+
+/// When a field of the row holds line breaks followed by lines that look like rows of
+/// this file (as many separators as the header), the number of such lines.
+fn swallowed_rows(rec: &csv::ByteRecord, width: usize) -> Option<usize> {
+    // One vectorised scan of the whole row first: almost no row has a line break.
+    if width < 2 || memchr::memchr(b'\n', rec.as_slice()).is_none() {
+        return None;
+    }
+    let rows = rec
+        .iter()
+        .filter(|f| f.contains(&b'\n'))
+        .flat_map(|f| f.split(|b| *b == b'\n').skip(1))
+        .filter(|l| l.iter().filter(|b| **b == b',').count() >= width - 1)
+        .count();
+    (rows > 0).then_some(rows)
+}
+
+/// Reports an event kept with unreadable fields, at its row.
+fn note_damage(
+    sink: &mut dyn EventSink,
+    label: &str,
+    line: u64,
+    change_id: Option<&str>,
+    damage: Damage,
+) {
+    if damage.raw > 0 || damage.bad_fields > 0 {
+        let pos = super::json::Position { line, column: 0 };
+        sink.damaged(super::damage_problem(label, &pos, change_id, damage));
     }
 }
 
@@ -219,7 +309,7 @@ fn raw_from_row<'a>(columns: &[Option<EventColumn>], row: &[&'a str]) -> RawEven
                 *slot = Some(v);
             }
         }
-        ev.known += 1;
+        ev.known = ev.known.saturating_add(1);
     }
     ev
 }
@@ -237,8 +327,8 @@ pub fn read_events<R: Read>(
     let bytes = std::cell::Cell::new(0u64);
     for_each_row(rdr, label, headers.len(), &|b| bytes.set(b), |row| {
         sink.progress(bytes.get());
-        let row = match row {
-            Ok((row, _)) => row,
+        let (row, line) = match row {
+            Ok(r) => r,
             Err(p) => {
                 sink.rejected(p);
                 return !sink.stop();
@@ -246,9 +336,22 @@ pub fn read_events<R: Read>(
         };
         n += 1;
         let raw = raw_from_row(&columns, row);
+        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
+            note_damage(sink, label, line, ev.change_id.as_deref(), damage);
             sink.selected(ev, damage);
+        } else if wrong > 0 {
+            note_damage(
+                sink,
+                label,
+                line,
+                raw.change_id(),
+                Damage {
+                    raw: wrong,
+                    bad_fields: 0,
+                },
+            );
         }
         !sink.stop()
     })?;
@@ -263,44 +366,107 @@ pub struct PortalSet<R> {
     pub properties: Option<(csv::Reader<R>, Vec<String>, String)>,
 }
 
+/// Rows of a steps or properties file whose change id no event has: counted, and the
+/// first one's line kept, for one note.
+#[derive(Default)]
+struct Orphans {
+    count: u64,
+    first_line: u64,
+}
+
+impl Orphans {
+    fn see(&mut self, line: u64) {
+        if self.count == 0 {
+            self.first_line = line;
+        }
+        self.count += 1;
+    }
+
+    fn note(&self, label: &str, what: &str, events: &str) -> Option<String> {
+        (self.count > 0).then(|| {
+            format!(
+                "{label}: line {}: {} {what} rows name a change id that no event in {events} has; they are not joined to any event",
+                self.first_line, self.count
+            )
+        })
+    }
+}
+
+/// A change id reduced to 8 bytes: every event's id is remembered to tell orphan step rows
+/// from those of events that were merely not selected, without holding every id's text.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// Returns notes on what could not be joined (rows naming unknown change ids, change ids
+/// shared by several events).
 pub fn read_portal_set<R: Read>(
     set: PortalSet<R>,
     sink: &mut dyn EventSink,
-) -> Result<u64, Problem> {
+) -> Result<Vec<String>, Problem> {
     let (mut rdr, headers, label) = set.events;
     let columns: Vec<_> = headers.iter().map(|h| fields::event_column(h)).collect();
     let mut pending: Vec<(Event, super::normalize::Damage)> = Vec::new();
     let mut by_change: HashMap<String, Vec<usize>> = HashMap::new();
     // Successful updates, to tell later whether only `accountDisabled` was touched.
     let mut updates: HashMap<String, (bool, bool)> = HashMap::new();
-    let mut n = 0;
+    let mut all_ids: HashSet<u64> = HashSet::new();
+    let mut shared = Orphans::default();
+    let mut notes = Vec::new();
+    let events_label = label.clone();
     let bytes = std::cell::Cell::new(0u64);
     for_each_row(&mut rdr, &label, headers.len(), &|b| bytes.set(b), |row| {
         sink.progress(bytes.get());
-        let row = match row {
-            Ok((row, _)) => row,
+        let (row, line) = match row {
+            Ok(r) => r,
             Err(p) => {
                 sink.rejected(p);
                 return !sink.stop();
             }
         };
-        n += 1;
         let raw = raw_from_row(&columns, row);
+        if let Some(id) = raw.change_id()
+            && !all_ids.insert(id_hash(id.trim()))
+        {
+            shared.see(line);
+        }
         if raw.action() == Some(crate::event::Action::Update)
             && raw.status() == Some(Status::Success)
             && let Some(id) = raw.change_id()
         {
             updates.insert(id.to_owned(), (false, false));
         }
+        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
+            note_damage(sink, &label, line, ev.change_id.as_deref(), damage);
             if let Some(id) = &ev.change_id {
                 by_change.entry(id.clone()).or_default().push(pending.len());
             }
             pending.push((ev, damage));
+        } else if wrong > 0 {
+            note_damage(
+                sink,
+                &label,
+                line,
+                raw.change_id(),
+                Damage {
+                    raw: wrong,
+                    bad_fields: 0,
+                },
+            );
         }
         !sink.stop()
     })?;
+    if shared.count > 0 {
+        notes.push(format!(
+            "{label}: line {}: {} events have a change id that an earlier row already has; both are kept, and steps and properties are joined to each",
+            shared.first_line, shared.count
+        ));
+    }
 
     if let Some((mut rdr, headers, label)) = set.properties {
         let cols: Vec<_> = headers.iter().map(|h| fields::property_column(h)).collect();
@@ -311,16 +477,23 @@ pub fn read_portal_set<R: Read>(
             find(PropertyColumn::Old),
             find(PropertyColumn::New),
         );
+        // Rows given to the closures below have exactly `headers.len()` fields
+        // (for_each_row rejects the others), and every column index comes from `headers`:
+        // the `row[i]` below cannot be out of range.
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
+            let mut orphans = Orphans::default();
             for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
-                let row = match row {
-                    Ok((row, _)) => row,
+                let (row, line) = match row {
+                    Ok(r) => r,
                     Err(p) => {
                         sink.rejected(p);
-                        return true;
+                        return !sink.stop();
                     }
                 };
                 let id = row[id_i].trim();
+                if !all_ids.contains(&id_hash(id)) {
+                    orphans.see(line);
+                }
                 let name = row[name_i].trim();
                 if let Some(flags) = updates.get_mut(id) {
                     if name.eq_ignore_ascii_case("accountDisabled") {
@@ -330,7 +503,7 @@ pub fn read_portal_set<R: Read>(
                     }
                 }
                 let Some(idx) = by_change.get(id) else {
-                    return true;
+                    return !sink.stop();
                 };
                 let cell = |i: Option<usize>| {
                     i.map(|i| row[i])
@@ -344,14 +517,16 @@ pub fn read_portal_set<R: Read>(
                         new_value: cell(new_i),
                     });
                 }
-                true
+                !sink.stop()
             })?;
+            notes.extend(orphans.note(&label, "ModifiedProperties", &events_label));
         } else {
-            sink.rejected(Problem::whole(
+            sink.rejected(Problem::at_line(
                 &label,
+                1,
                 format!(
                     "no change-id or property-name column; the headers are: {}",
-                    headers.join(", ")
+                    headers_text(&headers)
                 ),
             ));
         }
@@ -376,16 +551,21 @@ pub fn read_portal_set<R: Read>(
         );
         let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
         if let Some(id_i) = id_i {
+            let mut orphans = Orphans::default();
             for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
                 let (row, line) = match row {
                     Ok(r) => r,
                     Err(p) => {
                         sink.rejected(p);
-                        return true;
+                        return !sink.stop();
                     }
                 };
-                let Some(idx) = by_change.get(row[id_i].trim()) else {
-                    return true;
+                let id = row[id_i].trim();
+                if !all_ids.contains(&id_hash(id)) {
+                    orphans.see(line);
+                }
+                let Some(idx) = by_change.get(id) else {
+                    return !sink.stop();
                 };
                 let cell = |i: Option<usize>| {
                     i.map(|i| row[i])
@@ -412,14 +592,16 @@ pub fn read_portal_set<R: Read>(
                     pending[k].0.steps.push(step.clone());
                     orders.entry(k).or_default().push(order);
                 }
-                true
+                !sink.stop()
             })?;
+            notes.extend(orphans.note(&label, "ProvisioningSteps", &events_label));
         } else {
-            sink.rejected(Problem::whole(
+            sink.rejected(Problem::at_line(
                 &label,
+                1,
                 format!(
                     "no change-id column; the headers are: {}",
-                    headers.join(", ")
+                    headers_text(&headers)
                 ),
             ));
         }
@@ -438,5 +620,5 @@ pub fn read_portal_set<R: Read>(
         }
         sink.selected(ev, damage);
     }
-    Ok(n)
+    Ok(notes)
 }

@@ -6,7 +6,7 @@
 //! chunk is moved to the front and completed by the next read. Only a chunk and the value
 //! being parsed are ever in memory, whatever the file's size.
 
-use super::raw::{Item, Items, RawEvent};
+use super::raw::{Item, ItemSeed, Items, RawEvent};
 use super::source::Chunks;
 
 /// Where a problem is, for the one-line error.
@@ -18,7 +18,9 @@ pub struct Position {
 
 /// What the JSON reader reports besides events.
 pub trait JsonSink {
-    fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64);
+    /// One event. `at` gives its position (the start of the value holding it); it costs a
+    /// scan of the buffer, so it is asked only to report a problem.
+    fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64, at: &dyn Fn() -> Position);
     /// A value that is not an event (counted as rejected, with what it was).
     fn rejected(&mut self, record: u64, pos: Position, why: String);
     /// True once no more events are wanted.
@@ -83,6 +85,7 @@ pub fn read_json(
                 )),
             };
         }
+        // skip_ws returned true: the buffer holds at least one byte.
         let c = src.data()[0];
         if stats.first == 0 {
             stats.first = c;
@@ -197,12 +200,18 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                 .next()
                 .map(|r| r.map(|items| (items, stream.byte_offset())))
         };
+        // What was parsed, for locating an error in it.
+        let parsed: &[u8] = if src.has_invalid() {
+            src.data()
+        } else {
+            src.text().as_bytes()
+        };
         match result {
             Some(Ok((items, used))) => {
                 items.for_each(|item| {
                     *record += 1;
                     match item {
-                        Item::Event(ev) => sink.event(ev, *record),
+                        Item::Event(ev) => sink.event(ev, *record, &|| src.position_of(0)),
                         Item::NotAnEvent(what) => sink.rejected(
                             *record,
                             src.position_of(0),
@@ -213,25 +222,74 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                 src.consume(used);
                 return Ok(());
             }
-            Some(Err(e)) if e.is_eof() && !src.at_eof() => {
+            Some(Err(e)) if !src.at_eof() && (e.is_eof() || at_end(parsed, &e)) => {
                 // The value runs past the end of the buffer: read more and parse it again.
-                if !src.refill().map_err(|e| src.io_error(e))? && src.fully_valid() {
-                    return Err(syntax(src, &e, true));
-                }
+                // At least double what is held, so that a huge value arriving in small reads
+                // is parsed a few times, not once per read.
+                let held = src.data().len();
+                src.fill_at_least(held.saturating_mul(2).max(held + 1))
+                    .map_err(|e| src.io_error(e))?;
             }
             Some(Err(e)) if e.is_eof() && !src.fully_valid() && !src.has_invalid() => {
                 // The input ended inside a character: what is left is not UTF-8.
                 return Err(src.error_at(src.text().len(), "the text is not valid UTF-8"));
             }
-            Some(Err(e)) => return Err(syntax(src, &e, e.is_eof())),
+            Some(Err(e)) => {
+                salvage(src, sink, record);
+                return Err(syntax(src, &e, e.is_eof()));
+            }
             None => return Ok(()),
         }
     }
 }
 
+/// Whether an error is at the last byte of the buffer. serde_json reports a number cut
+/// after its `.`, `e` or sign as an invalid number, not as the end of input; when the
+/// buffer ends there, the number may well go on in the next read.
+fn at_end(data: &[u8], e: &serde_json::Error) -> bool {
+    let (line, column) = (e.line(), e.column());
+    let line_start = if line <= 1 {
+        0
+    } else {
+        match memchr::memchr_iter(b'\n', data).nth(line - 2) {
+            Some(i) => i + 1,
+            None => return true,
+        }
+    };
+    line_start + column >= data.len()
+}
+
+/// A value that cannot be completed (cut by the end of the file, or broken further on) may
+/// still hold whole events: a Graph page cut after its 900th event. They are delivered
+/// before the error is reported, so that the error costs only what it must. An event that
+/// is itself cut is not delivered: its fields are not all known.
+fn salvage(src: &Chunks, sink: &mut dyn JsonSink, record: &mut u64) {
+    let data = src.data();
+    let mut items = Items::default();
+    let mut de = serde_json::Deserializer::from_slice(data);
+    // The error is the one already being reported.
+    let _ = serde::de::DeserializeSeed::deserialize(ItemSeed { sink: &mut items }, &mut de);
+    items.for_each(|item| {
+        *record += 1;
+        match item {
+            Item::Event(ev) => sink.event(ev, *record, &|| src.position_of(0)),
+            Item::NotAnEvent(what) => sink.rejected(
+                *record,
+                src.position_of(0),
+                format!("found {what}, not a provisioning event"),
+            ),
+        }
+    });
+}
+
 fn syntax(src: &Chunks, e: &serde_json::Error, eof: bool) -> JsonError {
     let pos = src.position_in_value(e.line() as u64, e.column() as u64);
     let mut message = strip_position(&e.to_string());
+    // serde_json's words for bytes that are not UTF-8 inside a string.
+    if message == "invalid unicode code point" {
+        message =
+            "a string is not valid UTF-8 (was the file saved in another encoding?)".to_owned();
+    }
     if eof {
         message.push_str(" (the file looks truncated)");
     }

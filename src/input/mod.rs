@@ -33,6 +33,9 @@ pub trait EventSink {
     fn noise(&mut self, n: u64);
     /// A record that could not be read as an event. It is counted, never silently dropped.
     fn rejected(&mut self, problem: Problem);
+    /// Where an event kept with unreadable fields is, and what was wrong (it was counted
+    /// by `seen` or `selected`; this is for the message).
+    fn damaged(&mut self, _problem: Problem) {}
     /// True once the consumer wants no more (its output was closed).
     fn stop(&self) -> bool {
         false
@@ -40,6 +43,33 @@ pub trait EventSink {
     /// How many bytes of the current input have been read (for a progress bar); called
     /// now and then, not for every event.
     fn progress(&mut self, _bytes: u64) {}
+}
+
+/// A sink that wants every event and keeps it normalised, with every problem: for tests,
+/// fuzzing, and callers that want a whole (small) input.
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// Events read (each one also in `events`).
+    pub seen: u64,
+    pub events: Vec<(Event, Damage)>,
+    pub rejected: Vec<Problem>,
+    pub noise: u64,
+}
+
+impl EventSink for Collect {
+    fn seen(&mut self, _: &RawEvent<'_>) -> bool {
+        self.seen += 1;
+        true
+    }
+    fn selected(&mut self, ev: Event, damage: Damage) {
+        self.events.push((ev, damage));
+    }
+    fn noise(&mut self, n: u64) {
+        self.noise += n;
+    }
+    fn rejected(&mut self, problem: Problem) {
+        self.rejected.push(problem);
+    }
 }
 
 /// A problem with one record or one file: where it is and what is wrong.
@@ -175,20 +205,40 @@ pub fn size_of(input: &Input) -> Option<u64> {
 /// Expands the command line's paths: `-` is stdin, a folder stands for the exports in it,
 /// and a file of the portal's CSV set brings its siblings.
 pub fn expand(paths: &[PathBuf]) -> Vec<Result<Input, Problem>> {
+    expand_noting(paths).0
+}
+
+/// [`expand`], and a note for each input named more than once (directly, through a
+/// folder, or as a sibling of the CSV set), which is read once: reading it twice would
+/// count its events twice.
+pub fn expand_noting(paths: &[PathBuf]) -> (Vec<Result<Input, Problem>>, Vec<String>) {
     let mut out = Vec::new();
-    let mut seen_sets: Vec<PathBuf> = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     let mut push = |item: Result<Input, Problem>, out: &mut Vec<_>| {
-        if let Ok(Input::PortalSet { events, .. }) = &item {
-            if seen_sets.contains(events) {
+        let key = match &item {
+            Ok(Input::Stdin) => Some(PathBuf::from("-")),
+            Ok(Input::File(p)) | Ok(Input::PortalSet { events: p, .. }) => {
+                Some(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+            }
+            Err(_) => None,
+        };
+        if let Some(key) = key {
+            if seen.contains(&key) {
+                // Naming several files of the CSV set (or the set and its folder) is the
+                // ordinary way to name the set: no note for that.
+                if let Ok(i @ (Input::File(_) | Input::Stdin)) = &item {
+                    notes.push(format!("{}: named more than once; read once", i.label()));
+                }
                 return;
             }
-            seen_sets.push(events.clone());
+            seen.push(key);
         }
         out.push(item);
     };
     if paths.is_empty() {
         out.push(Ok(Input::Stdin));
-        return out;
+        return (out, notes);
     }
     for p in paths {
         if p.as_os_str() == "-" {
@@ -227,7 +277,7 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Result<Input, Problem>> {
             Ok(_) => push(Ok(single(p)), &mut out),
         }
     }
-    out
+    (out, notes)
 }
 
 fn file_name(p: &Path) -> String {
@@ -336,46 +386,84 @@ pub(crate) fn io_text(e: &io::Error) -> String {
 // ---------------------------------------------------------------------------------------
 // Reading
 
-fn open(path: &Path) -> Result<(Box<dyn Read + Send>, Encoding), Problem> {
+/// A decoded input, or why it could not be opened.
+type Opened = Result<(Box<dyn Read + Send>, Encoding), Problem>;
+
+fn open(path: &Path) -> Opened {
     let label = path.display().to_string();
     let file = File::open(path).map_err(|e| Problem::whole(&label, io_text(&e)))?;
     source::decoded(file).map_err(|e| Problem::whole(&label, io_text(&e)))
 }
 
-/// Reads one input to the end, delivering events to `sink`.
-pub fn read(input: &Input, sink: &mut dyn EventSink) -> ReadOutcome {
-    let label = input.label();
-    let mut outcome = ReadOutcome {
-        label: label.clone(),
+fn open_bytes(label: &str, bytes: &[u8]) -> Opened {
+    source::decoded(io::Cursor::new(bytes.to_vec())).map_err(|e| Problem::whole(label, io_text(&e)))
+}
+
+fn new_outcome(label: &str) -> ReadOutcome {
+    ReadOutcome {
+        label: label.to_owned(),
         format: None,
         encoding: None,
         bytes: 0,
         fatal: None,
         notes: Vec::new(),
-    };
-    let result = match input {
-        Input::Stdin => source::decoded(io::stdin())
-            .map_err(|e| Problem::whole(&label, io_text(&e)))
-            .and_then(|(r, enc)| {
-                outcome.encoding = Some(enc);
-                read_stream(r, &label, sink, &mut outcome)
-            }),
-        Input::File(p) => open(p).and_then(|(r, enc)| {
-            outcome.encoding = Some(enc);
-            read_stream(r, &label, sink, &mut outcome)
-        }),
+    }
+}
+
+/// Reads one input to the end, delivering events to `sink`.
+pub fn read(input: &Input, sink: &mut dyn EventSink) -> ReadOutcome {
+    match input {
+        Input::Stdin => {
+            let label = input.label();
+            let opened =
+                source::decoded(io::stdin()).map_err(|e| Problem::whole(&label, io_text(&e)));
+            read_opened(&label, opened, sink)
+        }
+        Input::File(p) => read_opened(&input.label(), open(p), sink),
         Input::PortalSet {
             events,
             steps,
             properties,
-        } => read_set(
-            events,
-            steps.as_deref(),
-            properties.as_deref(),
-            sink,
-            &mut outcome,
-        ),
-    };
+        } => {
+            let part = |p: &Option<PathBuf>| p.as_ref().map(|p| (p.display().to_string(), open(p)));
+            read_set(
+                (input.label(), open(events)),
+                part(steps),
+                part(properties),
+                sink,
+            )
+        }
+    }
+}
+
+/// Reads an export held in memory, with the same detection and readers as a file (for
+/// tests and fuzzing, which need no file system).
+pub fn read_bytes(label: &str, bytes: &[u8], sink: &mut dyn EventSink) -> ReadOutcome {
+    read_opened(label, open_bytes(label, bytes), sink)
+}
+
+/// The portal's three CSV files held in memory: `(label, bytes)` for each.
+pub fn read_set_bytes(
+    events: (&str, &[u8]),
+    steps: Option<(&str, &[u8])>,
+    properties: Option<(&str, &[u8])>,
+    sink: &mut dyn EventSink,
+) -> ReadOutcome {
+    let part = |p: Option<(&str, &[u8])>| p.map(|(l, b)| (l.to_owned(), open_bytes(l, b)));
+    read_set(
+        (events.0.to_owned(), open_bytes(events.0, events.1)),
+        part(steps),
+        part(properties),
+        sink,
+    )
+}
+
+fn read_opened(label: &str, opened: Opened, sink: &mut dyn EventSink) -> ReadOutcome {
+    let mut outcome = new_outcome(label);
+    let result = opened.and_then(|(r, enc)| {
+        outcome.encoding = Some(enc);
+        read_stream(r, label, sink, &mut outcome)
+    });
     if let Err(p) = result {
         outcome.fatal = Some(p);
     }
@@ -434,14 +522,27 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64) {
+    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
         }
+        let wrong = ev.wrong_fields();
         if self.sink.seen(&ev) {
             let (event, damage) = normalize(&ev);
+            if wrong == 0 && damage.bad_fields > 0 {
+                let p = damage_problem(&self.label, &at(), event.change_id.as_deref(), damage);
+                self.sink.damaged(p);
+            }
             self.sink.selected(event, damage);
+        }
+        if wrong > 0 {
+            let damage = Damage {
+                raw: wrong,
+                bad_fields: 0,
+            };
+            let p = damage_problem(&self.label, &at(), ev.change_id(), damage);
+            self.sink.damaged(p);
         }
     }
 
@@ -456,6 +557,23 @@ impl JsonSink for JsonAdapter<'_> {
     fn progress(&mut self, bytes: u64) {
         self.sink.progress(bytes);
     }
+}
+
+/// The message for an event kept with unreadable fields.
+pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: Damage) -> Problem {
+    let n = d.raw.saturating_add(d.bad_fields);
+    Problem::at(
+        label,
+        pos,
+        format!(
+            "the event{} has {n} field{} of the wrong type or form; it is kept with {} empty",
+            change_id
+                .map(|c| format!(" with change id {c}"))
+                .unwrap_or_default(),
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" },
+        ),
+    )
 }
 
 fn read_json_stream(
@@ -524,80 +642,77 @@ fn read_csv_stream(
 
 type CsvPart = (::csv::Reader<Box<dyn Read + Send>>, Vec<String>, String);
 
-fn open_csv(path: &Path, want: csv::CsvKind) -> Result<CsvPart, Problem> {
-    let label = path.display().to_string();
-    let (r, _) = open(path)?;
+fn open_csv(label: &str, opened: Opened, want: csv::CsvKind) -> Result<CsvPart, Problem> {
+    let (r, _) = opened?;
     let mut rdr = csv::reader(r);
-    let headers = csv::read_headers(&mut rdr).map_err(|m| Problem::at_line(&label, 1, m))?;
-    let kind = csv::classify_headers(&headers).map_err(|m| Problem::at_line(&label, 1, m))?;
+    let headers = csv::read_headers(&mut rdr).map_err(|m| Problem::at_line(label, 1, m))?;
+    let kind = csv::classify_headers(&headers).map_err(|m| Problem::at_line(label, 1, m))?;
     if kind != want {
         return Err(Problem::at_line(
-            &label,
+            label,
             1,
             format!(
-                "the headers are not those of a {:?} file: {}",
-                want,
-                headers.join(", ")
+                "the headers are not those of a {} file: {}",
+                match want {
+                    csv::CsvKind::Events => "ProvisioningLogs",
+                    csv::CsvKind::Steps => "ProvisioningSteps",
+                    csv::CsvKind::Properties => "ModifiedProperties",
+                },
+                csv::headers_text(&headers)
             ),
         ));
     }
-    Ok((rdr, headers, label))
+    Ok((rdr, headers, label.to_owned()))
 }
 
+/// The three-CSV set: each part is `(label, opened)`; the steps and properties files are
+/// optional, and one that cannot be read is a note (the events are still read).
 fn read_set(
-    events: &Path,
-    steps: Option<&Path>,
-    properties: Option<&Path>,
+    events: (String, Opened),
+    steps: Option<(String, Opened)>,
+    properties: Option<(String, Opened)>,
     sink: &mut dyn EventSink,
-    outcome: &mut ReadOutcome,
-) -> Result<(), Problem> {
+) -> ReadOutcome {
+    let (ev_label, ev_opened) = events;
+    let mut outcome = new_outcome(&ev_label);
     outcome.format = Some(Format::PortalCsvSet);
-    let (ev_rdr, ev_headers, ev_label) = {
-        let label = events.display().to_string();
-        let (r, enc) = open(events)?;
-        outcome.encoding = Some(enc);
-        let mut rdr = csv::reader(r);
-        let headers = csv::read_headers(&mut rdr).map_err(|m| Problem::at_line(&label, 1, m))?;
-        let kind = csv::classify_headers(&headers).map_err(|m| Problem::at_line(&label, 1, m))?;
-        if kind != csv::CsvKind::Events {
-            return Err(Problem::at_line(
-                &label,
-                1,
-                format!(
-                    "the headers are not those of a ProvisioningLogs file: {}",
-                    headers.join(", ")
-                ),
-            ));
+    if let Ok((_, enc)) = &ev_opened {
+        outcome.encoding = Some(*enc);
+    }
+    let ev = match open_csv(&ev_label, ev_opened, csv::CsvKind::Events) {
+        Ok(x) => x,
+        Err(p) => {
+            outcome.fatal = Some(p);
+            return outcome;
         }
-        (rdr, headers, label)
     };
-    let mut part = |p: Option<&Path>, kind: csv::CsvKind, what: &str| -> Option<CsvPart> {
-        match p {
-            None => {
-                outcome.notes.push(format!(
-                    "{}: no {what} file beside it; events are read without their {what}",
-                    events.display()
-                ));
+    let mut part = |p: Option<(String, Opened)>, kind: csv::CsvKind, what: &str| match p {
+        None => {
+            outcome.notes.push(format!(
+                "{ev_label}: no {what} file beside it; events are read without their {what}"
+            ));
+            None
+        }
+        Some((label, opened)) => match open_csv(&label, opened, kind) {
+            Ok(x) => Some(x),
+            Err(problem) => {
+                outcome.notes.push(problem.to_string());
                 None
             }
-            Some(p) => match open_csv(p, kind) {
-                Ok(x) => Some(x),
-                Err(problem) => {
-                    outcome.notes.push(problem.to_string());
-                    None
-                }
-            },
-        }
+        },
     };
     let steps = part(steps, csv::CsvKind::Steps, "ProvisioningSteps");
     let properties = part(properties, csv::CsvKind::Properties, "ModifiedProperties");
-    csv::read_portal_set(
+    match csv::read_portal_set(
         csv::PortalSet {
-            events: (ev_rdr, ev_headers, ev_label),
+            events: ev,
             steps,
             properties,
         },
         sink,
-    )?;
-    Ok(())
+    ) {
+        Ok(notes) => outcome.notes.extend(notes),
+        Err(p) => outcome.fatal = Some(p),
+    }
+    outcome
 }

@@ -29,7 +29,7 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
     let time = raw.time_text().and_then(|t| {
         let parsed = parse_time(t);
         if parsed.is_none() {
-            damage.bad_fields += 1;
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
         }
         parsed
     });
@@ -41,7 +41,7 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
                 .ok()
                 .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
             if parsed.is_none() && !d.is_empty() {
-                damage.bad_fields += 1;
+                damage.bad_fields = damage.bad_fields.saturating_add(1);
             }
             parsed
         })
@@ -186,7 +186,7 @@ fn text(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> 
 
 fn parse_steps(n: &Nested<'_>, damage: &mut Damage) -> Vec<Step> {
     let Some(v) = nested_value(n) else {
-        damage.bad_fields += 1;
+        damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
     };
     let items = match v {
@@ -194,14 +194,14 @@ fn parse_steps(n: &Nested<'_>, damage: &mut Damage) -> Vec<Step> {
         Value::Null => return Vec::new(),
         Value::Object(_) => vec![v],
         _ => {
-            damage.bad_fields += 1;
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
             return Vec::new();
         }
     };
     let mut steps = Vec::with_capacity(items.len());
     for item in items {
         let Value::Object(obj) = item else {
-            damage.bad_fields += 1;
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
             continue;
         };
         steps.push(step_from(&obj));
@@ -247,12 +247,12 @@ pub fn parse_details_text(s: &str) -> Vec<(String, String)> {
 
 fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty> {
     let Some(v) = nested_value(n) else {
-        damage.bad_fields += 1;
+        damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
     };
     let Value::Array(items) = v else {
         if !v.is_null() {
-            damage.bad_fields += 1;
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
         }
         return Vec::new();
     };

@@ -274,7 +274,7 @@ fn take_scalar<'de, A: MapAccess<'de>>(
         Scalar::Str(s) => *slot = Some(s),
         Scalar::Int(i) => *slot = Some(int_text(i)),
         Scalar::Null => {}
-        Scalar::Wrong => *wrong += 1,
+        Scalar::Wrong => *wrong = wrong.saturating_add(1),
     }
     Ok(())
 }
@@ -426,7 +426,7 @@ impl<'de> Flex<'de> for RawParty<'de> {
         }
     }
     fn mark_wrong(&mut self) {
-        self.wrong += 1;
+        self.wrong = self.wrong.saturating_add(1);
     }
 }
 
@@ -488,7 +488,7 @@ impl<'de> Flex<'de> for RawError<'de> {
                 Some(key) => {
                     let mut w = 0;
                     take_scalar(&mut map, e.slot(key), &mut w)?;
-                    e.wrong += w;
+                    e.wrong = e.wrong.saturating_add(w);
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -504,7 +504,7 @@ impl<'de> Flex<'de> for RawError<'de> {
         }
     }
     fn mark_wrong(&mut self) {
-        self.wrong += 1;
+        self.wrong = self.wrong.saturating_add(1);
     }
 }
 
@@ -570,7 +570,7 @@ impl<'de> Flex<'de> for RawStatus<'de> {
         }
     }
     fn mark_wrong(&mut self) {
-        self.wrong += 1;
+        self.wrong = self.wrong.saturating_add(1);
     }
 }
 
@@ -671,7 +671,7 @@ fn fill_event<'de, A: MapAccess<'de>, S: RawSink<'de> + ?Sized>(
             map.next_value::<IgnoredAny>()?;
             continue;
         };
-        ev.known += 1;
+        ev.known = ev.known.saturating_add(1);
         let w = &mut ev.wrong;
         match key {
             TopKey::Id => take_scalar(&mut map, &mut ev.id, w)?,
@@ -708,7 +708,7 @@ fn fill_event<'de, A: MapAccess<'de>, S: RawSink<'de> + ?Sized>(
                 sink: &mut *sink,
             })?,
             TopKey::Value => {
-                ev.known -= 1;
+                ev.known = ev.known.saturating_sub(1);
                 ev.is_page |= map.next_value_seed(PageSeed { sink: &mut *sink })?;
             }
         }
@@ -737,7 +737,7 @@ impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for FillSeed<'_, 'de, '_, S> {
         fill_event(self.ev, map, self.sink)
     }
     fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
@@ -745,23 +745,23 @@ impl<'de, S: RawSink<'de> + ?Sized> Visitor<'de> for FillSeed<'_, 'de, '_, S> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
     fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
     fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
     fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
     fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.ev.wrong += 1;
+        self.ev.wrong = self.ev.wrong.saturating_add(1);
         Ok(())
     }
 }
@@ -845,17 +845,22 @@ impl<'a> RawEvent<'a> {
     }
 
     pub fn wrong_fields(&self) -> u32 {
-        self.wrong
-            + self.status.wrong
-            + self.status.error.wrong
-            + self.status_beta.wrong
-            + self.status_beta.error.wrong
-            + self.service_principal.wrong
-            + self.source_system.wrong
-            + self.target_system.wrong
-            + self.source_identity.wrong
-            + self.target_identity.wrong
-            + self.initiated_by.wrong
+        // Saturating: one event with four billion wrongly typed keys is absurd but is input.
+        [
+            self.wrong,
+            self.status.wrong,
+            self.status.error.wrong,
+            self.status_beta.wrong,
+            self.status_beta.error.wrong,
+            self.service_principal.wrong,
+            self.source_system.wrong,
+            self.target_system.wrong,
+            self.source_identity.wrong,
+            self.target_identity.wrong,
+            self.initiated_by.wrong,
+        ]
+        .into_iter()
+        .fold(0u32, u32::saturating_add)
     }
 
     /// Sets a nested field from JSON text (CSV readers).

@@ -8,7 +8,7 @@
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
-use encoding_rs::{Decoder, UTF_16BE, UTF_16LE};
+use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
 
 use super::json::{JsonError, Position};
 
@@ -25,8 +25,32 @@ pub enum Encoding {
     Utf16Be,
 }
 
-/// Looks at the first bytes for a byte-order mark and returns a reader of UTF-8.
-pub fn decoded<R: Read + Send + 'static>(mut r: R) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
+/// Looks at the first bytes for a byte-order mark and returns a reader of UTF-8, with any
+/// further byte-order marks at the start removed too.
+pub fn decoded<R: Read + Send + 'static>(r: R) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
+    let (r, enc) = decoded_once(r)?;
+    Ok((without_leading_boms(r)?, enc))
+}
+
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
+/// A file converted twice (UTF-8 with a BOM, then to UTF-16 by a tool that keeps U+FEFF)
+/// starts with a second mark after the first. Left in, it hides the first `[` from shape
+/// detection, and the csv crate, which strips one mark only when its first buffer holds
+/// more than the mark, reads a first buffer of exactly the mark as an empty file.
+fn without_leading_boms(mut r: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut head = Vec::with_capacity(64);
+    (&mut r).take(64).read_to_end(&mut head)?;
+    let mut start = 0;
+    while head[start..].starts_with(UTF8_BOM) {
+        start += UTF8_BOM.len();
+    }
+    Ok(Box::new(io::Cursor::new(head.split_off(start)).chain(r)))
+}
+
+fn decoded_once<R: Read + Send + 'static>(
+    mut r: R,
+) -> io::Result<(Box<dyn Read + Send>, Encoding)> {
     let mut head = [0u8; 4];
     let mut n = 0;
     while n < head.len() {
@@ -55,6 +79,7 @@ pub fn decoded<R: Read + Send + 'static>(mut r: R) -> io::Result<(Box<dyn Read +
                 in_start: 0,
                 in_end: 0,
                 eof: false,
+                finished: false,
             };
             return Ok((Box::new(reader), which));
         }
@@ -82,6 +107,9 @@ struct Utf16Reader<R> {
     in_start: usize,
     in_end: usize,
     eof: bool,
+    /// The decoder has been given its last input; using it again would panic, and a
+    /// reader may be asked for more after it said "end" once (the csv crate does).
+    finished: bool,
 }
 
 impl<R: Read> Read for Utf16Reader<R> {
@@ -101,6 +129,9 @@ impl<R: Read> Read for Utf16Reader<R> {
             }
             return Ok(k);
         }
+        if self.finished {
+            return Ok(0);
+        }
         loop {
             if self.in_start == self.in_end && !self.eof {
                 let n = self.inner.read(&mut self.inbuf)?;
@@ -109,10 +140,13 @@ impl<R: Read> Read for Utf16Reader<R> {
                 self.eof = n == 0;
             }
             let last = self.eof && self.in_start == self.in_end;
-            let (_, read, written, _) =
+            let (result, read, written, _) =
                 self.decoder
                     .decode_to_utf8(&self.inbuf[self.in_start..self.in_end], out, last);
             self.in_start += read;
+            if last && result == CoderResult::InputEmpty {
+                self.finished = true;
+            }
             if written > 0 || last {
                 return Ok(written);
             }
@@ -473,6 +507,31 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend("{}".encode_utf16().flat_map(|u| u.to_be_bytes()));
         assert_eq!(decode_all(be), ("{}".into(), Encoding::Utf16Be));
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_removed_too() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("\u{feff}a,b".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(decode_all(le), ("a,b".into(), Encoding::Utf16Le));
+        assert_eq!(
+            decode_all(b"\xEF\xBB\xBF\xEF\xBB\xBF[1]".to_vec()),
+            ("[1]".into(), Encoding::Utf8Bom)
+        );
+    }
+
+    #[test]
+    fn utf16_reader_can_be_asked_again_after_its_end() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("a,b\n".encode_utf16().flat_map(|u| u.to_le_bytes()));
+        let (mut r, _) = decoded(io::Cursor::new(le)).expect("decodes");
+        let mut text = String::new();
+        r.read_to_string(&mut text).expect("reads");
+        assert_eq!(text, "a,b\n");
+        let mut buf = [0u8; 64];
+        for _ in 0..3 {
+            assert_eq!(r.read(&mut buf).expect("end, again"), 0);
+        }
     }
 
     #[test]

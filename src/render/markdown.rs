@@ -13,9 +13,22 @@ use crate::i18n::t;
 use crate::report::{GroupKey, Report};
 use crate::time::format_time;
 
+/// Longest log value shown in one cell: a report is for reading, the JSON output has it all.
+const MAX_CELL: usize = 200;
+
+/// Text inside a code span: backticks cannot be escaped there, so they become `'`; a `|`
+/// is escaped for the table around it.
+fn code(s: &str) -> String {
+    shorten(&one_line(s), MAX_CELL)
+        .replace('`', "'")
+        .replace('|', "\\|")
+}
+
 /// Text safe inside a Markdown table cell or paragraph.
 pub fn cell(s: &str) -> String {
-    let flat = one_line(s);
+    // The input's own backslashes are escaped before `one_line` adds its `\x1b` forms,
+    // which are meant to show as they are (a backslash before a letter stays literal).
+    let flat = one_line(&s.replace('\\', "\\\\"));
     let mut out = String::with_capacity(flat.len());
     for c in flat.chars() {
         match c {
@@ -80,9 +93,9 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 "| {} | {} | {} | {} | {} | {} |",
                 e.time.as_ref().map(format_time).unwrap_or_default(),
                 e.status().as_str(),
-                cell(e.app().unwrap_or("")),
-                cell(e.identity().unwrap_or("")),
-                cell(e.error.code.as_deref().unwrap_or("")),
+                cell(&shorten(e.app().unwrap_or(""), MAX_CELL)),
+                cell(&shorten(e.identity().unwrap_or(""), MAX_CELL)),
+                cell(&shorten(e.error.code.as_deref().unwrap_or(""), MAX_CELL)),
                 rec.diagnosis
                     .as_ref()
                     .map(|d| cell(&d.id))
@@ -125,7 +138,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             cell(&priority_text(g, lang, false)),
             g.count,
             g.category().map(|c| c.as_str()).unwrap_or(""),
-            g.key.replace('`', "'").replace('|', "\\|"),
+            code(&g.key),
             g.diagnosis
                 .as_ref()
                 .map(|d| cell(&d.title))
@@ -196,7 +209,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             let ids: Vec<String> = g
                 .change_ids
                 .iter()
-                .map(|c| format!("`{}`", c.replace('`', "'")))
+                .map(|c| format!("`{}`", code(c)))
                 .collect();
             writeln!(w, "**{}:** {}", t(lang, "change_ids"), ids.join(", "))?;
         }
@@ -305,5 +318,6 @@ mod tests {
         assert_eq!(cell("line1\nline2"), "line1 line2");
         assert_eq!(cell("<script>"), "&lt;script&gt;");
         assert_eq!(cell("\u{1b}[2J"), "\\x1b\\[2J");
+        assert_eq!(cell("a\\|b"), "a\\\\\\|b");
     }
 }

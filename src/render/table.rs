@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
-use super::{Style, one_line, sanitize, shorten};
+use super::{Style, one_line, shorten};
 use crate::catalog::{Category, Lang, Retry};
 use crate::cycles::{Check, CycleStats, RiskReason, Warning};
 use crate::i18n::t;
@@ -433,7 +433,7 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
     } else {
         writeln!(w, "{heading}")?;
     }
-    writeln!(w, "    {}", sanitize(&d.explanation))?;
+    writeln!(w, "    {}", one_line(&d.explanation))?;
     if g.priority.is_some() {
         writeln!(
             w,
@@ -471,7 +471,7 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
     }
     writeln!(w, "    {}:", t(lang, "what_to_do"))?;
     for (i, s) in d.steps.iter().enumerate() {
-        writeln!(w, "      {}. {}", i + 1, sanitize(s))?;
+        writeln!(w, "      {}. {}", i + 1, one_line(s))?;
     }
     if !g.change_ids.is_empty() {
         let ids: Vec<String> = g.change_ids.iter().map(|c| one_line(c)).collect();
@@ -532,7 +532,11 @@ fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<(
             priority_cell(g, style),
             Cell::new(g.count),
             category_cell(g.category(), style),
-            Cell::new(g.top_code().map(one_line).unwrap_or_default()),
+            Cell::new(
+                g.top_code()
+                    .map(|c| shorten(&one_line(c), 60))
+                    .unwrap_or_default(),
+            ),
             Cell::new(
                 g.diagnosis
                     .as_ref()
@@ -706,13 +710,23 @@ fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> 
             Cell::new(e.time.as_ref().map(format_time).unwrap_or_default()),
             Cell::new(e.status().as_str()),
             Cell::new(e.action().as_str()),
-            Cell::new(e.app().map(one_line).unwrap_or_default()),
+            Cell::new(
+                e.app()
+                    .map(|a| shorten(&one_line(a), 60))
+                    .unwrap_or_default(),
+            ),
             Cell::new(
                 e.identity()
                     .map(|i| shorten(&one_line(i), 40))
                     .unwrap_or_default(),
             ),
-            Cell::new(e.error.code.as_deref().map(one_line).unwrap_or_default()),
+            Cell::new(
+                e.error
+                    .code
+                    .as_deref()
+                    .map(|c| shorten(&one_line(c), 60))
+                    .unwrap_or_default(),
+            ),
             Cell::new(
                 rec.diagnosis
                     .as_ref()

@@ -1,0 +1,48 @@
+//! Ctrl-C: stop reading at the next event, print nothing more, exit with status 130.
+//!
+//! The handler only raises a flag; the readers ask [`requested`] between events (through
+//! the sink's `stop`), so the run ends at a clean point: no half-written warning on
+//! stderr, and output that ends with a whole line. A read that is blocked (a pipe nobody
+//! writes to, a terminal) never reaches such a point, so the handler also ends the
+//! process itself after a short grace period. Every stderr line is written in one write,
+//! so even that exit cannot cut one in half.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Set once by the handler, read everywhere: a signal arrives outside any call chain, so
+/// this is the one place where a global is the honest design.
+static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// How long the run may take to reach a clean stopping point.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// The status of a run ended by Ctrl-C (128 + SIGINT), as shells report it.
+pub const EXIT_CODE: u8 = 130;
+
+/// Installs the handler. Failing to install it only means Ctrl-C keeps its default effect
+/// (the process ends at once), so the error is not worth reporting.
+pub fn install() {
+    let _ = ctrlc::set_handler(|| {
+        REQUESTED.store(true, Ordering::SeqCst);
+        std::thread::sleep(GRACE);
+        clear_progress_line();
+        std::process::exit(i32::from(EXIT_CODE));
+    });
+}
+
+/// On a terminal, the progress bar may be on the last line: erase it. The run holds the
+/// stderr lock, so the terminal is opened anew rather than waiting for that lock.
+fn clear_progress_line() {
+    use std::io::{IsTerminal, Write};
+    if std::io::stderr().is_terminal()
+        && let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/stderr")
+    {
+        let _ = tty.write_all(b"\r\x1b[2K");
+    }
+}
+
+/// Whether Ctrl-C was pressed.
+pub fn requested() -> bool {
+    REQUESTED.load(Ordering::Relaxed)
+}
