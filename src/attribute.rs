@@ -62,8 +62,7 @@ struct Res {
 fn res() -> &'static Res {
     static RES: OnceLock<Res> = OnceLock::new();
     RES.get_or_init(|| {
-        // Fixed literals checked by the unit tests; a failure here is a bug in this file.
-        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("attribute regex {s}: {e}"));
+        let re = crate::reason::fixed_regex;
         const NAME: &str = r"[A-Za-z_][\w.:\[\]]*";
         Res {
             // The value 'x' of property 'userPrincipalName' is not valid

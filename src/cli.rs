@@ -112,6 +112,8 @@ pub enum FormatArg {
     Ndjson,
     Csv,
     Markdown,
+    /// One self-contained page with charts (open it in a browser, print it to PDF)
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

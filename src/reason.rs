@@ -54,12 +54,17 @@ struct Res {
     aadsts: Regex,
 }
 
+/// Compiles one of provlog's own fixed patterns (never a user's). They are literals in the
+/// source, compiled by the unit tests of every module that has them, so a failure here is a
+/// bug in provlog, never something input can cause.
+pub(crate) fn fixed_regex(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("provlog's own regex {pattern}: {e}"))
+}
+
 fn res() -> &'static Res {
     static RES: OnceLock<Res> = OnceLock::new();
     RES.get_or_init(|| {
-        // These literals are fixed and tested; a failure here is a bug in this file, caught
-        // by the unit tests, never by input.
-        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("reason regex {s}: {e}"));
+        let re = fixed_regex;
         Res {
             status_name: re(r"StatusCode:\s*([A-Za-z]+|\d{3})\b"),
             status_phrase: re(

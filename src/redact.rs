@@ -76,8 +76,7 @@ struct Res {
 fn res() -> &'static Res {
     static RES: OnceLock<Res> = OnceLock::new();
     RES.get_or_init(|| {
-        // Fixed literals, compiled by the unit tests: a failure is a bug here, never input.
-        let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("redact regex {s}: {e}"));
+        let re = crate::reason::fixed_regex;
         Res {
             // ASCII local parts only: a Unicode class would swallow the Japanese text that
             // often sits right before an address, and give one address several tokens.

@@ -4,6 +4,8 @@
 //! first), then count (descending), then key; the cycle view is ordered by time. Nothing
 //! here reads the clock or the environment.
 
+pub mod activity;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};

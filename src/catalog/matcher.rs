@@ -123,15 +123,19 @@ impl Matcher {
         })
     }
 
+    fn build_set(sources: &[String]) -> Option<RegexSet> {
+        RegexSetBuilder::new(sources)
+            .size_limit(256 << 20)
+            // The lazy DFA's cache: bounded, so that memory stays flat however many
+            // failures need the pattern pass.
+            .dfa_size_limit(4 << 20)
+            .build()
+            .ok()
+    }
+
     fn set(&self) -> Option<&RegexSet> {
         self.set
-            .get_or_init(|| {
-                RegexSetBuilder::new(&self.sources)
-                    .size_limit(256 << 20)
-                    .dfa_size_limit(64 << 20)
-                    .build()
-                    .ok()
-            })
+            .get_or_init(|| Matcher::build_set(&self.sources))
             .as_ref()
     }
 

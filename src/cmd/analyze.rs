@@ -17,6 +17,7 @@ use crate::input::{self, EventSink, Input, Problem};
 use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
+use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
 use crate::time::parse_time;
 
@@ -77,6 +78,8 @@ struct Analyzer<'a, 'w> {
     cycles: Cycles,
     records: Vec<Record>,
     keep_records: bool,
+    /// Cycles, timeline and affected identities; only the HTML report needs them.
+    activity: Option<Activity>,
     stream: Stream<'w>,
     write_error: Option<io::Error>,
     current: InputSummary,
@@ -161,6 +164,9 @@ impl EventSink for Analyzer<'_, '_> {
             action,
             status,
         );
+        if let Some(a) = &mut self.activity {
+            a.see(raw.cycle_id.as_deref(), app, time, status, action);
+        }
         // Every failure is read in full, selected or not: the cycle statistics and the
         // quarantine warnings need its diagnosis. `selected` applies the filters again.
         self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
@@ -215,6 +221,9 @@ impl EventSink for Analyzer<'_, '_> {
             facts,
         };
         self.groups.add(self.cfg.group_by, &rec);
+        if let Some(a) = &mut self.activity {
+            a.add(&rec);
+        }
         self.emit(rec);
     }
 
@@ -283,6 +292,36 @@ impl EventSink for LatestCycle {
     }
 }
 
+/// Completes an input's summary from how reading it went, and says on stderr what went
+/// wrong. Returns false when the input could not be read as an export (exit status 2).
+pub fn finish_input(
+    current: &mut InputSummary,
+    outcome: &input::ReadOutcome,
+    err: &mut dyn Write,
+) -> bool {
+    current.label = outcome.label.clone();
+    current.format = outcome.format;
+    current.notes = outcome.notes.clone();
+    for n in &outcome.notes {
+        warn(err, n);
+    }
+    if let Some(p) = &outcome.fatal {
+        warn(err, p);
+        current.error = Some(match &p.position {
+            Some(pos) => format!("{pos}: {}", p.message),
+            None => p.message.clone(),
+        });
+        return false;
+    }
+    if current.events == 0 && current.rejected > 0 {
+        let msg = "no provisioning events found in it";
+        warn(err, format!("{}: {msg}", current.label));
+        current.error = Some(msg.to_owned());
+        return false;
+    }
+    true
+}
+
 /// Prints a warning line on stderr. Messages quote file names, headers and values from the
 /// input, so they are flattened to one line with control characters made visible; the
 /// line goes out in one write, so that nothing can cut it in half (an interrupt).
@@ -329,7 +368,7 @@ pub fn run(
         FormatArg::Ndjson => (Stream::Ndjson(writer), false, None),
         FormatArg::Csv => (Stream::Csv(CsvOut::new(writer, bom)?), false, None),
         FormatArg::Json => (Stream::None, true, Some(writer)),
-        FormatArg::Table | FormatArg::Markdown => (
+        FormatArg::Table | FormatArg::Markdown | FormatArg::Html => (
             Stream::None,
             cfg.group_by == crate::report::GroupKey::None,
             Some(writer),
@@ -346,6 +385,7 @@ pub fn run(
         cycles: Cycles::default(),
         records: Vec::new(),
         keep_records,
+        activity: (format == FormatArg::Html).then(Activity::default),
         stream,
         write_error: None,
         current: InputSummary::default(),
@@ -379,23 +419,7 @@ pub fn run(
             break;
         }
         let mut current = std::mem::take(&mut an.current);
-        current.label = outcome.label.clone();
-        current.format = outcome.format;
-        current.notes = outcome.notes.clone();
-        for n in &outcome.notes {
-            warn(err, n);
-        }
-        if let Some(p) = &outcome.fatal {
-            warn(err, p);
-            current.error = Some(match &p.position {
-                Some(pos) => format!("{pos}: {}", p.message),
-                None => p.message.clone(),
-            });
-            exit = Exit::Error;
-        } else if current.events == 0 && current.rejected > 0 {
-            let msg = "no provisioning events found in it";
-            warn(err, format!("{}: {msg}", current.label));
-            current.error = Some(msg.to_owned());
+        if !finish_input(&mut current, &outcome, err) {
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
@@ -471,6 +495,12 @@ pub fn run(
         match format {
             FormatArg::Json => render::json::render(w, &report)?,
             FormatArg::Markdown => render::markdown::render(w, &report, style)?,
+            FormatArg::Html => render::html::render(
+                w,
+                &report,
+                an.activity.as_ref().unwrap_or(&Activity::default()),
+                style,
+            )?,
             _ => render::table::render(w, &report, style)?,
         }
         w.flush()?;

@@ -98,23 +98,7 @@ fn read_side(paths: &[std::path::PathBuf], sink: &mut DiffSink<'_>, err: &mut dy
         sink.current = InputSummary::default();
         let outcome = input::read(&i, sink);
         let mut current = std::mem::take(&mut sink.current);
-        current.label = outcome.label.clone();
-        current.format = outcome.format;
-        current.notes = outcome.notes.clone();
-        for n in &outcome.notes {
-            warn(err, n);
-        }
-        if let Some(p) = &outcome.fatal {
-            warn(err, p);
-            current.error = Some(match &p.position {
-                Some(pos) => format!("{pos}: {}", p.message),
-                None => p.message.clone(),
-            });
-            bad = true;
-        } else if current.events == 0 && current.rejected > 0 {
-            let msg = "no provisioning events found in it";
-            warn(err, format!("{}: {msg}", current.label));
-            current.error = Some(msg.to_owned());
+        if !crate::cmd::analyze::finish_input(&mut current, &outcome, err) {
             bad = true;
         }
         sink.summary_mut().inputs.push(current);
@@ -178,6 +162,9 @@ pub fn run(
         FormatArg::Json => render::diff::json(w, &report)?,
         FormatArg::Ndjson => render::diff::ndjson(w, &report)?,
         FormatArg::Csv => render::diff::csv(w, &report, out.bom)?,
+        FormatArg::Html => anyhow::bail!(
+            "--format html is for analyze; diff writes table, markdown, json, ndjson or csv"
+        ),
     }
     w.flush()?;
     Ok(exit)

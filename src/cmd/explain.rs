@@ -49,6 +49,7 @@ pub fn format_of(arg: Option<FormatArg>) -> Result<ExplainFormat> {
         Some(FormatArg::Csv) => {
             bail!("--format csv is for console exports (explain --csv FILE); use --format json")
         }
+        Some(FormatArg::Html) => bail!("--format html is for analyze; use --format markdown"),
     })
 }
 

@@ -183,6 +183,7 @@ pub fn run(
         FormatArg::Json => write_json(out, &view)?,
         FormatArg::Table => write_table(out, &view, &opts.style)?,
         FormatArg::Markdown => write_markdown(out, &view, lang)?,
+        FormatArg::Html => anyhow::bail!("--format html is for analyze; use --format markdown"),
     }
     out.flush()?;
     Ok(())

@@ -34,19 +34,7 @@ fn side_text(s: &SideSummary, lang: Lang) -> String {
     let mut parts: Vec<String> = s
         .inputs
         .iter()
-        .map(|i| {
-            let mut text = format!(
-                "{} ({}): {} {}",
-                one_line(&i.label),
-                i.format.map(|f| f.describe()).unwrap_or("?"),
-                i.events,
-                t(lang, "events")
-            );
-            if let Some(e) = &i.error {
-                text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
-            }
-            text
-        })
+        .map(|i| super::table::input_line(i, lang))
         .collect();
     let mut line = format!(
         "{} {} · {} {}",

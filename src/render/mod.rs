@@ -1,12 +1,14 @@
 //! Output: one module per format, each a pure function of finished data into a writer.
 //!
-//! NDJSON and CSV stream one row per event as events are classified; table, JSON and
-//! Markdown render the finished [`crate::report::Report`]. Log values are untrusted: they
-//! are neutralised for terminals and Markdown here, and kept as they are (properly
-//! encoded) in JSON and CSV.
+//! NDJSON and CSV stream one row per event as events are classified; table, JSON,
+//! Markdown and HTML render the finished [`crate::report::Report`]. Log values are
+//! untrusted: they are neutralised for terminals and Markdown here, escaped for HTML in
+//! `html`, and kept as they are (properly encoded) in JSON and CSV.
 
+pub mod chart;
 pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod show;

@@ -15,28 +15,27 @@ use crate::time::format_time;
 const FIXED_WIDTH: u16 = 120;
 
 /// The summary as label/value pairs, shared with the Markdown view.
+/// One input in a summary: its name, shape, events, and what went wrong with it.
+pub fn input_line(i: &crate::report::InputSummary, lang: Lang) -> String {
+    let mut text = format!(
+        "{} ({}): {} {}",
+        one_line(&i.label),
+        i.format.map(|f| f.describe()).unwrap_or("?"),
+        i.events,
+        t(lang, "events")
+    );
+    if i.rejected > 0 {
+        text.push_str(&format!(", {} {}", i.rejected, t(lang, "rejected")));
+    }
+    if let Some(e) = &i.error {
+        text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
+    }
+    text
+}
+
 pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
     let mut lines = Vec::new();
-    let inputs: Vec<String> = s
-        .inputs
-        .iter()
-        .map(|i| {
-            let mut text = format!(
-                "{} ({}): {} {}",
-                one_line(&i.label),
-                i.format.map(|f| f.describe()).unwrap_or("?"),
-                i.events,
-                t(lang, "events")
-            );
-            if i.rejected > 0 {
-                text.push_str(&format!(", {} {}", i.rejected, t(lang, "rejected")));
-            }
-            if let Some(e) = &i.error {
-                text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
-            }
-            text
-        })
-        .collect();
+    let inputs: Vec<String> = s.inputs.iter().map(|i| input_line(i, lang)).collect();
     lines.push((t(lang, "inputs"), inputs.join("\n")));
     let mut read = format!("{}", s.read);
     if s.rejected > 0 {

@@ -10,6 +10,7 @@ mod events;
 mod explain;
 mod explain_csv;
 mod fuzz_regressions;
+mod html;
 mod inputs;
 mod insights;
 mod output_safety;

@@ -187,7 +187,7 @@ fn no_personal_data_in_any_redacted_output() {
         // The check can fail: without --redact, the same report has people in it.
         let plain = run(&["show", &ids[0], &file, "--format", "markdown"]).ok();
         assert!(personal.is_match(&plain.stdout), "{shape}: unredacted");
-        for format in ["table", "json", "ndjson", "csv", "markdown"] {
+        for format in ["table", "json", "ndjson", "csv", "markdown", "html"] {
             let modes: &[&str] = if format == "ndjson" {
                 &["--redact", "--redact=keep-domain"]
             } else {
