@@ -2,24 +2,6 @@
 
 use crate::util::*;
 
-const KEYS: &[&str] = &[
-    "change_id",
-    "time",
-    "action",
-    "status",
-    "app",
-    "job_id",
-    "cycle_id",
-    "identity",
-    "source_system",
-    "target_system",
-    "error_code",
-    "reason",
-    "failed_step",
-    "diagnosis",
-    "facts",
-];
-
 #[test]
 fn ndjson_keeps_the_contract_key_order_and_nulls() {
     let r = run(&[

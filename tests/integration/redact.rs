@@ -256,24 +256,6 @@ fn the_same_person_gets_the_same_token() {
     }
 }
 
-const KEYS: &[&str] = &[
-    "change_id",
-    "time",
-    "action",
-    "status",
-    "app",
-    "job_id",
-    "cycle_id",
-    "identity",
-    "source_system",
-    "target_system",
-    "error_code",
-    "reason",
-    "failed_step",
-    "diagnosis",
-    "facts",
-];
-
 #[test]
 fn redacted_ndjson_keeps_the_contract_and_the_diagnosis() {
     for shape in SHAPES {

@@ -155,3 +155,22 @@ pub fn golden(name: &str, got: &str) {
         );
     }
 }
+
+/// The NDJSON contract's top-level keys, in order (spec, Output contract).
+pub const KEYS: &[&str] = &[
+    "change_id",
+    "time",
+    "action",
+    "status",
+    "app",
+    "job_id",
+    "cycle_id",
+    "identity",
+    "source_system",
+    "target_system",
+    "error_code",
+    "reason",
+    "failed_step",
+    "diagnosis",
+    "facts",
+];
