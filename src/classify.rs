@@ -4,9 +4,18 @@
 //! this module decides what an event offers to match on, and resolves the winning entry's
 //! texts in the user's language with the captured values filled in.
 
-use crate::catalog::{Catalog, Category, Lang, Lookup, MatchedBy, Retry, System, fill};
+use crate::catalog::{Catalog, Category, Found, Lang, Lookup, MatchedBy, Retry, System, fill};
 use crate::event::{Event, Status};
+use crate::layers::Layer;
 use crate::reason::{self, Facts};
+
+/// One link of a diagnosis's chain: the entry that matched one layer of the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    pub layer: Layer,
+    pub id: String,
+    pub title: String,
+}
 
 /// The diagnosis of one failure, in one language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +29,9 @@ pub struct Diagnosis {
     pub explanation: String,
     pub steps: Vec<String>,
     pub docs: Vec<String>,
+    /// The layers that matched, outermost first, ending with this diagnosis (empty when
+    /// unclassified).
+    pub cause: Vec<Cause>,
 }
 
 pub const UNCLASSIFIED: &str = "unclassified";
@@ -27,6 +39,21 @@ pub const UNCLASSIFIED: &str = "unclassified";
 impl Diagnosis {
     pub fn is_unclassified(&self) -> bool {
         self.id == UNCLASSIFIED
+    }
+
+    /// The chain in one line, outermost first ("Target app answered 401 Unauthorized ←
+    /// Client secret has expired"); `None` when only one layer matched.
+    pub fn cause_line(&self) -> Option<String> {
+        if self.cause.len() < 2 {
+            return None;
+        }
+        Some(
+            self.cause
+                .iter()
+                .map(|c| c.title.as_str())
+                .collect::<Vec<_>>()
+                .join(" ← "),
+        )
     }
 
     /// For an event nothing matched: its raw code and reason are reported as they are.
@@ -61,7 +88,27 @@ impl Diagnosis {
             explanation: explanation.to_owned(),
             steps: steps.iter().map(|s| (*s).to_owned()).collect(),
             docs: Vec::new(),
+            cause: Vec::new(),
         }
+    }
+
+    /// The diagnosis of the best candidate, with its chain; `None` when nothing matched.
+    fn from_found(cat: &Catalog, found: &Found, lang: Lang) -> Option<Diagnosis> {
+        let best = found.candidates.first()?;
+        let mut d = Diagnosis::from_entry(cat, best.entry, best.matched_by, &best.captures, lang);
+        d.cause = found
+            .chain
+            .iter()
+            .map(|c| {
+                let e = &cat.entries[c.entry];
+                Cause {
+                    layer: c.layer,
+                    id: e.id.clone(),
+                    title: fill(&e.texts(lang).title, &c.captures),
+                }
+            })
+            .collect();
+        Some(d)
     }
 
     fn from_entry(
@@ -86,6 +133,7 @@ impl Diagnosis {
             explanation: fill(&t.explanation, captures),
             steps: t.steps.iter().map(|s| fill(s, captures)).collect(),
             docs: e.docs.clone(),
+            cause: Vec::new(),
         }
     }
 }
@@ -148,13 +196,18 @@ fn skip_details(ev: &Event) -> Vec<String> {
 
 /// What an event offers to the matcher.
 fn event_lookup<'a>(ev: &'a Event, facts: &Facts, details: &'a [String]) -> Lookup<'a> {
-    let mut texts: Vec<&str> = Vec::with_capacity(4 + details.len());
-    texts.extend(ev.error.reason.as_deref());
-    texts.extend(ev.error.additional_details.as_deref());
+    let mut texts: Vec<(Layer, &str)> = Vec::with_capacity(4 + details.len());
+    texts.extend(ev.error.reason.as_deref().map(|t| (Layer::Summary, t)));
+    texts.extend(
+        ev.error
+            .additional_details
+            .as_deref()
+            .map(|t| (Layer::Details, t)),
+    );
     if let Some(step) = ev.failed_step() {
-        texts.extend(step.description.as_deref());
+        texts.extend(step.description.as_deref().map(|t| (Layer::Step, t)));
     }
-    texts.extend(details.iter().map(String::as_str));
+    texts.extend(details.iter().map(|t| (Layer::Step, t.as_str())));
     Lookup {
         id: None,
         code: ev.error.code.as_deref(),
@@ -163,6 +216,7 @@ fn event_lookup<'a>(ev: &'a Event, facts: &Facts, details: &'a [String]) -> Look
         skip_reason: ev.skip_reason(),
         skipped: ev.status() == Status::Skipped,
         task: None,
+        system: None,
         embedded_codes: false,
         all: false,
     }
@@ -173,14 +227,12 @@ pub fn classify_event(cat: &Catalog, ev: &Event, lang: Lang) -> (Diagnosis, Fact
     let mut facts = event_facts(ev);
     let details = skip_details(ev);
     let lookup = event_lookup(ev, &facts, &details);
-    let candidates = cat.lookup(&lookup);
-    let diagnosis = match candidates.first() {
-        Some(c) => {
-            add_captures(&mut facts, &c.captures);
-            Diagnosis::from_entry(cat, c.entry, c.matched_by, &c.captures, lang)
-        }
-        None => Diagnosis::unclassified(Some(System::Entra), lang),
-    };
+    let found = cat.lookup(&lookup);
+    if let Some(c) = found.candidates.first() {
+        add_captures(&mut facts, &c.captures);
+    }
+    let diagnosis = Diagnosis::from_found(cat, &found, lang)
+        .unwrap_or_else(|| Diagnosis::unclassified(Some(System::Entra), lang));
     (diagnosis, facts)
 }
 
@@ -215,29 +267,48 @@ pub struct Explained {
     pub facts: Facts,
 }
 
-/// Diagnoses a pasted code, catalog id or message: every entry that fits, best first.
-/// Empty when nothing matches.
-pub fn explain(cat: &Catalog, text: &str, task: Option<&str>, lang: Lang) -> Vec<Explained> {
+/// What the user knows about a pasted message besides its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The IIJ job type or operation it came with.
+    pub task: Option<&'a str>,
+    /// The system it came from (an IIJ directory-sync event is IIJ even when it quotes a
+    /// SCIM error): only that system's entries are candidates.
+    pub system: Option<System>,
+    /// The error code shown beside the message, when it was pasted apart from it.
+    pub code: Option<&'a str>,
+}
+
+/// Diagnoses a pasted code, catalog id or message: every entry that fits, best first (the
+/// first with its chain of layers). Empty when nothing matches.
+pub fn explain(cat: &Catalog, text: &str, ctx: Context<'_>, lang: Lang) -> Vec<Explained> {
     let text = text.trim();
     let facts = reason::parse(text);
     let lookup = Lookup {
         id: Some(text),
-        code: Some(text),
-        texts: vec![text],
+        code: Some(ctx.code.map_or(text, str::trim)),
+        texts: vec![(Layer::Summary, text)],
         http_status: facts.http_status,
         skip_reason: Some(text),
         skipped: false,
-        task,
+        task: ctx.task,
+        system: ctx.system,
         embedded_codes: true,
         all: true,
     };
-    cat.lookup(&lookup)
-        .into_iter()
+    let found = cat.lookup(&lookup);
+    let mut best = Diagnosis::from_found(cat, &found, lang);
+    found
+        .candidates
+        .iter()
         .map(|c| {
             let mut f = facts.clone();
             add_captures(&mut f, &c.captures);
+            let diagnosis = best.take().unwrap_or_else(|| {
+                Diagnosis::from_entry(cat, c.entry, c.matched_by, &c.captures, lang)
+            });
             Explained {
-                diagnosis: Diagnosis::from_entry(cat, c.entry, c.matched_by, &c.captures, lang),
+                diagnosis,
                 facts: f,
             }
         })

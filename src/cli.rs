@@ -132,6 +132,9 @@ pub enum GroupBy {
     Step,
     /// invalid-data and conflict failures by the attribute (and value) they name
     Attribute,
+    /// The message with names, ids, numbers and times masked: what the unclassified
+    /// failures have in common (then `provlog catalog draft` turns them into entries)
+    Template,
     /// No groups: one row per event
     None,
 }
@@ -287,6 +290,13 @@ pub struct ExplainArgs {
     /// The IIJ job type or operation the message came with (validate.user, ...)
     #[arg(long)]
     pub task: Option<String>,
+    /// The system the message came from (entra, iij, cloudgate, sds): only its entries
+    /// are candidates (an IIJ directory-sync event that quotes a SCIM error is IIJ's)
+    #[arg(long, value_name = "SYSTEM", conflicts_with = "csv")]
+    pub system: Option<String>,
+    /// The error code shown beside the message, when it is pasted apart from it
+    #[arg(long, value_name = "CODE", conflicts_with = "csv")]
+    pub code: Option<String>,
     /// Classify every row of a console export (IIJ ID Service job list, CloudGate UNO
     /// operation log); `-` reads stdin
     #[arg(long, value_name = "FILE", conflicts_with = "text")]
@@ -345,6 +355,22 @@ pub enum CatalogCommand {
     Export {
         #[arg(long, short = 'f', value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+    },
+    /// Draft entries (TOML, for --catalog) for the failures of exports that no entry
+    /// matched: one per message template, with pattern and examples filled in
+    #[command(
+        after_help = "Examples:\n  provlog catalog draft export.json > mine.toml\n  provlog analyze export.json --catalog mine.toml"
+    )]
+    Draft {
+        /// Export files or folders; `-` reads stdin
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// The system the entries are for
+        #[arg(long, default_value = "entra")]
+        system: String,
+        /// Leave out templates seen fewer times than this
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        min_count: u64,
     },
 }
 

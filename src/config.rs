@@ -172,6 +172,32 @@ pub struct AnalyzeConfig {
     pub redact: Option<RedactMode>,
 }
 
+impl AnalyzeConfig {
+    /// What `catalog draft` reads: the failures and warnings no entry matched, by template.
+    pub fn draft() -> AnalyzeConfig {
+        AnalyzeConfig {
+            filters: Filters {
+                statuses: vec![Status::Failure, Status::Warning],
+                actions: Vec::new(),
+                since: None,
+                until: None,
+                app: None,
+                job: None,
+                cycle: None,
+                change: None,
+                identity: None,
+                codes: Vec::new(),
+                categories: vec![Category::Unclassified],
+                systems: Vec::new(),
+            },
+            group_by: GroupKey::Template,
+            fail_on: None,
+            strict: false,
+            redact: None,
+        }
+    }
+}
+
 /// `--redact`, or `--redact keep-domain`.
 pub fn redact_mode(a: Option<RedactArg>) -> Option<RedactMode> {
     a.map(|a| match a {
@@ -322,6 +348,7 @@ impl AnalyzeConfig {
             GroupBy::Identity => GroupKey::Identity,
             GroupBy::Step => GroupKey::Step,
             GroupBy::Attribute => GroupKey::Attribute,
+            GroupBy::Template => GroupKey::Template,
             GroupBy::None => GroupKey::None,
         };
         Ok(AnalyzeConfig {

@@ -2,11 +2,13 @@
 
 use std::io;
 
-/// 0: ran fine (failures in the logs are not an error); 1: `--fail-on` tripped;
-/// 2: bad usage or input that could not be read.
+/// 0: ran fine (failures in the logs are not an error); 1: `--fail-on` tripped, or
+/// `explain` found no entry for an input; 2: bad usage or input that could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     Ok,
+    /// `explain` found no entry for an input (like grep finding no line).
+    NoMatch,
     FailOn,
     Error,
     /// Ctrl-C: the run stopped early and reports nothing.
@@ -17,7 +19,7 @@ impl Exit {
     pub fn code(self) -> u8 {
         match self {
             Exit::Ok => 0,
-            Exit::FailOn => 1,
+            Exit::NoMatch | Exit::FailOn => 1,
             Exit::Error => 2,
             Exit::Interrupted => crate::interrupt::EXIT_CODE,
         }

@@ -17,10 +17,12 @@ pub mod event;
 pub mod i18n;
 pub mod input;
 pub mod interrupt;
+pub mod layers;
 pub mod reason;
 pub mod redact;
 pub mod render;
 pub mod report;
+pub mod template;
 pub mod time;
 
 use std::ffi::OsString;
@@ -173,6 +175,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                     style,
                     bom,
                     progress: io::stderr().is_terminal(),
+                    draft: None,
                 },
                 err,
             )?
@@ -222,16 +225,20 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 );
                 return Ok(Exit::Error);
             }
+            let system = cmd::explain::system_of(args.system.as_deref())?;
             let messages = cmd::explain::messages(&args.text, &mut stdin.lock())?;
             cmd::explain::run(
                 &catalog,
                 &messages,
-                args.task.as_deref(),
+                classify::Context {
+                    task: args.task.as_deref(),
+                    system,
+                    code: args.code.as_deref(),
+                },
                 format,
                 lang,
                 &mut out,
-            )?;
-            Exit::Ok
+            )?
         }
         Command::Diff(args) => {
             let cfg = config::DiffConfig::from_args(&args)?;
@@ -284,6 +291,52 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 }
                 CatalogCommand::Export { format } => {
                     cmd::catalog::export(&catalog, format, lang, &mut out)?
+                }
+                CatalogCommand::Draft {
+                    files,
+                    system,
+                    min_count,
+                } => {
+                    let system =
+                        cmd::explain::system_of(Some(&system))?.unwrap_or(catalog::System::Entra);
+                    if files.iter().any(|f| f.as_os_str() == "-") && io::stdin().is_terminal() {
+                        let _ = writeln!(
+                            err,
+                            "provlog: '-' reads an export from stdin, but stdin is a terminal. Try: provlog catalog draft EXPORT.json"
+                        );
+                        return Ok(Exit::Error);
+                    }
+                    let mut cfg = config::AnalyzeConfig::draft();
+                    let mut inputs = Vec::new();
+                    let mut problems = Vec::new();
+                    for item in input::expand(&files) {
+                        match item {
+                            Ok(i) => inputs.push(i),
+                            Err(p) => problems.push(p),
+                        }
+                    }
+                    let sources = files.iter().map(|f| f.display().to_string()).collect();
+                    let exit = cmd::analyze::run(
+                        &mut cfg,
+                        &inputs,
+                        problems,
+                        &catalog,
+                        cmd::analyze::Output {
+                            writer: &mut out,
+                            format: cli::FormatArg::Table,
+                            style,
+                            bom: false,
+                            progress: io::stderr().is_terminal(),
+                            draft: Some(render::draft::DraftOptions {
+                                system,
+                                min_count,
+                                sources,
+                            }),
+                        },
+                        err,
+                    )?;
+                    out.flush()?;
+                    return Ok(exit);
                 }
             }
             Exit::Ok

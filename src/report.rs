@@ -172,6 +172,8 @@ pub struct Group {
     /// Per failing identity: the first cycle seen, and whether another one followed.
     identity_cycles: HashMap<String, (String, bool)>,
     attribute_index: BTreeMap<(String, Option<String>, String), AttributeRow>,
+    /// The template view: the first message of the group, as logged.
+    pub example: Option<String>,
     /// Every diagnosis in the group with its count; `diagnosis` is the most frequent.
     diagnoses: BTreeMap<String, (u64, Diagnosis)>,
 }
@@ -202,6 +204,7 @@ impl Group {
             identity_cycles: HashMap::new(),
             attribute_index: BTreeMap::new(),
             diagnoses: BTreeMap::new(),
+            example: None,
         }
     }
 
@@ -230,7 +233,28 @@ pub enum GroupKey {
     Identity,
     Step,
     Attribute,
+    Template,
     None,
+}
+
+/// Longest example message kept per template group.
+const EXAMPLE_CHARS: usize = 2000;
+
+/// What a template is made of: the reason, else the additional details, else the code.
+fn message_of(ev: &crate::event::Event) -> Option<&str> {
+    ev.error
+        .reason
+        .as_deref()
+        .or(ev.error.additional_details.as_deref())
+        .or(ev.error.code.as_deref())
+        .filter(|m| !m.trim().is_empty())
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
 }
 
 /// The attribute view's key for failures that name no attribute.
@@ -281,6 +305,18 @@ impl Groups {
                 .failed_step()
                 .and_then(|s| s.name.clone())
                 .unwrap_or_else(none),
+            GroupKey::Template => {
+                let message = message_of(ev);
+                let k = message.map(crate::template::of).unwrap_or_else(none);
+                let g = self
+                    .by_key
+                    .entry(k.clone())
+                    .or_insert_with(|| Group::new(k.clone()));
+                if g.example.is_none() {
+                    g.example = message.map(|m| clip(m, EXAMPLE_CHARS));
+                }
+                k
+            }
         };
         self.add_to(k, r, None);
     }

@@ -1,10 +1,11 @@
-//! Any text into `explain` (catalog ids, exact codes, the pattern set, embedded codes, the
-//! HTTP status), with and without a task, in both languages.
+//! Any text into `explain` (catalog ids, exact codes, the layers of a message, the literal
+//! prefilter and the patterns, embedded codes, the HTTP status), with and without a task
+//! and a system, in both languages; then the closest entries and the message's template.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use provlog::catalog::Lang;
-use provlog::classify::explain;
+use provlog::catalog::{Lang, System};
+use provlog::classify::{Context, explain};
 
 mod common;
 
@@ -15,8 +16,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = String::from_utf8_lossy(bytes);
     let lang = if variant & 1 == 0 { Lang::En } else { Lang::Ja };
-    let task = (variant & 2 != 0).then_some("CreateUser");
-    let found = explain(common::catalog(), &text, task, lang);
+    let ctx = Context {
+        task: (variant & 2 != 0).then_some("CreateUser"),
+        system: (variant & 4 != 0).then_some(System::Iij),
+        code: None,
+    };
+    let found = explain(common::catalog(), &text, ctx, lang);
+    if found.is_empty() {
+        let _ = common::catalog().closest(&text, ctx.system, 3);
+    }
+    let _ = provlog::template::of(&text);
     let mut ids: Vec<&str> = found.iter().map(|e| e.diagnosis.id.as_str()).collect();
     let n = ids.len();
     ids.sort_unstable();

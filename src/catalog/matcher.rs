@@ -1,24 +1,41 @@
 //! Matching a failure against the catalog, with one documented precedence rule.
 //!
-//! Tiers, best first:
-//! 1. for a skipped event, its `SkipReason` (the reason it was skipped is the diagnosis);
-//! 2. the event's error code equal to an entry's `codes`;
-//! 3. patterns: one `RegexSet` pass over every text finds the candidates; among them the
-//!    higher `priority` wins, then the pattern that matched the longer stretch of text (the
-//!    more specific one), then the entry whose `tasks` name the event's task, then the id;
-//! 4. a known code appearing inside a pasted message (`explain` only);
-//! 5. the HTTP status parsed from the reason;
-//! 6. a skip reason on an event that is not marked skipped.
+//! Every text is first cut into its layers (`crate::layers`: the service's own sentence,
+//! the target's answer as SCIM, Graph, OAuth, HTML or plain text, and the answer decoded)
+//! and normalised (`normalize`: case, whitespace, quotes, ellipses, entities). A literal
+//! prefilter (`prefilter`) finds the patterns that can match; each is run, and each match
+//! is attributed to the layer it starts in.
 //!
-//! Nothing matching is not an error: the caller reports the event as `unclassified`.
+//! Tiers, best first:
+//! 1. a catalog id typed into `explain`; for a skipped event, its `SkipReason`;
+//! 2. the specific matches: the event's error code equal to an entry's `codes`, and
+//!    patterns. Among them, an entry with a negative `priority` (a catch-all such as
+//!    "some Graph error") loses to any other; then the match deeper inside the message
+//!    wins (the target's own answer over Entra's envelope: an AADSTS code inside a 401, a
+//!    SCIM `detail` inside a 400), unless it belongs to another system than the
+//!    envelope's own match (an IIJ job quoting a Graph error is IIJ's); then the code
+//!    over a pattern, the higher `priority`, the pattern that matched the longer stretch
+//!    of text (the more specific one), the entry whose `tasks` name the event's task, and
+//!    the id;
+//! 3. (`explain` only) a known code appearing inside a pasted message; then phrases, the
+//!    entries of priority -2 or lower that know a category from common wording ("has
+//!    already been taken", "User not found"), deeper layers first;
+//! 4. the HTTP status parsed from the reason;
+//! 5. a skip reason on an event that is not marked skipped.
+//!
+//! The winner's outer layers are kept as its context (`Found::chain`). Nothing matching
+//! is not an error: the caller reports the event as `unclassified`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
-use super::Entry;
+use super::prefilter::Prefilter;
+use super::{Entry, System, normalize};
+use crate::layers::{self, Layer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum MatchedBy {
@@ -49,17 +66,21 @@ pub struct Lookup<'a> {
     /// A catalog id typed by the user (`explain`).
     pub id: Option<&'a str>,
     pub code: Option<&'a str>,
-    /// Reason, additional details, the failed step's description, a pasted message.
-    pub texts: Vec<&'a str>,
+    /// Reason, additional details, the failed step's description, a pasted message, each
+    /// with the layer it stands for (its body, if it has one, is found inside it).
+    pub texts: Vec<(Layer, &'a str)>,
     pub http_status: Option<u16>,
     pub skip_reason: Option<&'a str>,
     pub skipped: bool,
     /// The job type or operation (IIJ), to break ties.
     pub task: Option<&'a str>,
+    /// Only entries of this system (the user knows where the message came from).
+    pub system: Option<System>,
     /// Look for known codes inside the texts (a pasted message).
     pub embedded_codes: bool,
-    /// Every candidate (`explain` lists them); otherwise the lookup stops at the first tier
-    /// that matched, which spares the pattern pass for events found by their code.
+    /// Every candidate (`explain` lists them); otherwise the lookup stops as soon as the
+    /// answer cannot change, which spares the pattern pass for events found by their code
+    /// whose reason has no target answer inside.
     pub all: bool,
 }
 
@@ -67,16 +88,49 @@ pub struct Lookup<'a> {
 pub struct Candidate {
     pub entry: usize,
     pub matched_by: MatchedBy,
+    /// The layer of the message the match was found in.
+    pub layer: Layer,
     /// Named captures of the entry's pattern that matched, in pattern order.
     pub captures: Vec<(String, String)>,
-    rank: (u8, i32, std::cmp::Reverse<usize>, bool),
+    rank: Rank,
+}
+
+/// Entries at this priority or lower are phrases ("already been taken", "not found"):
+/// they speak only when no entry knows the message, not even by a code inside it, and
+/// before the bare HTTP status.
+pub const PHRASE_PRIORITY: i32 = -2;
+
+/// What a lookup found: every entry that fits, best first (one candidate per entry, its
+/// best match), and the winner's chain: the best match of each layer outside the
+/// winner's, outermost first, ending with the winner.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub candidates: Vec<Candidate>,
+    pub chain: Vec<Candidate>,
+}
+
+/// Smaller is better; see the module's precedence rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank {
+    class: u8,
+    generic: bool,
+    /// Found in the target's answer but of another system than the envelope's own
+    /// match: an IIJ job that quotes a Graph error is still an IIJ failure.
+    foreign: bool,
+    depth: std::cmp::Reverse<u8>,
+    tier: u8,
+    priority: std::cmp::Reverse<i32>,
+    len: std::cmp::Reverse<usize>,
+    task_mismatch: bool,
 }
 
 pub struct Matcher {
     codes: HashMap<String, usize>,
-    /// Built on first use; `None` if the patterns could not be combined (each is then run
-    /// on its own, slower but with the same result).
-    set: OnceLock<Option<RegexSet>>,
+    /// The same codes in lower case: a code typed or pasted in another case still
+    /// matches (an exact match is tried first).
+    codes_folded: HashMap<String, usize>,
+    /// Built on first use: narrows the patterns to run on a text.
+    prefilter: OnceLock<Prefilter>,
     sources: Vec<String>,
     /// For each pattern of `set`: its entry and its index among the entry's patterns.
     owners: Vec<(usize, usize)>,
@@ -86,9 +140,60 @@ pub struct Matcher {
     token: Regex,
 }
 
+/// A text made ready for matching: its layers normalised and joined, with the span of
+/// each. Pieces of the original are joined by a space (a pattern may read across
+/// `StatusCode: … Message: …`), decoded forms by a line break.
+pub struct Prepared<'a> {
+    pub text: Cow<'a, str>,
+    spans: Vec<(usize, Layer)>,
+    pub has_body: bool,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(raw: &'a str, outer: Layer) -> Prepared<'a> {
+        let pieces = layers::split(raw, outer);
+        let has_body = pieces.len() > 1;
+        if !has_body {
+            let text = normalize::text(raw);
+            return Prepared {
+                text,
+                spans: vec![(0, outer)],
+                has_body,
+            };
+        }
+        let mut text = String::with_capacity(raw.len() + 64);
+        let mut spans = Vec::with_capacity(pieces.len());
+        for p in &pieces {
+            let norm = normalize::text(&p.text);
+            if norm.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push(if p.decoded { '\n' } else { ' ' });
+            }
+            spans.push((text.len(), p.layer));
+            text.push_str(&norm);
+        }
+        Prepared {
+            text: Cow::Owned(text),
+            spans,
+            has_body,
+        }
+    }
+
+    /// The layer of the piece holding byte `at`.
+    pub fn layer_at(&self, at: usize) -> Layer {
+        let i = self.spans.partition_point(|(start, _)| *start <= at);
+        self.spans
+            .get(i.saturating_sub(1))
+            .map_or(Layer::Summary, |(_, l)| *l)
+    }
+}
+
 impl Matcher {
     pub fn new(entries: &[Entry]) -> Result<Matcher> {
         let mut codes = HashMap::new();
+        let mut codes_folded = HashMap::new();
         let mut owners = Vec::new();
         let mut sources = Vec::new();
         let mut http: HashMap<u16, Vec<usize>> = HashMap::new();
@@ -98,10 +203,11 @@ impl Matcher {
             ids.insert(e.id.clone(), i);
             for c in &e.codes {
                 codes.insert(c.clone(), i);
+                codes_folded.insert(c.to_lowercase(), i);
             }
             for (k, p) in e.patterns.iter().enumerate() {
                 owners.push((i, k));
-                sources.push(p.as_str().to_owned());
+                sources.push(normalize::pattern(p.as_str()));
             }
             for s in &e.http_status {
                 http.entry(*s).or_default().push(i);
@@ -113,7 +219,8 @@ impl Matcher {
         let token = Regex::new(r"[A-Za-z][A-Za-z0-9_]{2,}").context("code token")?;
         Ok(Matcher {
             codes,
-            set: OnceLock::new(),
+            codes_folded,
+            prefilter: OnceLock::new(),
             sources,
             owners,
             http,
@@ -123,44 +230,28 @@ impl Matcher {
         })
     }
 
-    fn build_set(sources: &[String]) -> Option<RegexSet> {
-        RegexSetBuilder::new(sources)
-            .size_limit(256 << 20)
-            // The lazy DFA's cache: bounded, so that memory stays flat however many
-            // failures need the pattern pass.
-            .dfa_size_limit(4 << 20)
-            .build()
-            .ok()
+    /// The entry whose code this is, exactly or else in another case.
+    fn code(&self, c: &str) -> Option<usize> {
+        self.codes
+            .get(c)
+            .or_else(|| self.codes_folded.get(&c.to_lowercase()))
+            .copied()
     }
 
-    fn set(&self) -> Option<&RegexSet> {
-        self.set
-            .get_or_init(|| Matcher::build_set(&self.sources))
-            .as_ref()
+    fn prefilter(&self) -> &Prefilter {
+        self.prefilter.get_or_init(|| Prefilter::new(&self.sources))
     }
 
-    /// Indexes (into `owners`) of the patterns that match `text`.
-    fn matching(&self, entries: &[Entry], text: &str) -> Vec<usize> {
-        match self.set() {
-            Some(set) => set.matches(text).into_iter().collect(),
-            None => self
-                .owners
-                .iter()
-                .enumerate()
-                .filter(|(_, (e, k))| {
-                    entries[*e].patterns[*k]
-                        .regex()
-                        .is_some_and(|r| r.is_match(text))
-                })
-                .map(|(i, _)| i)
-                .collect(),
-        }
+    /// Indexes (into `owners`) of the patterns that may match `text`; the caller runs
+    /// each to find out.
+    fn matching(&self, text: &str) -> Vec<usize> {
+        self.prefilter().candidates(text)
     }
 
-    /// Every entry that fits, best first, one candidate per entry. `entries` is the slice
-    /// the matcher was built from (the catalog holds both), so every index kept here
-    /// (codes, owners, ids, http, skips) is in range.
-    pub fn lookup(&self, entries: &[Entry], q: &Lookup<'_>) -> Vec<Candidate> {
+    /// Every entry that fits, best first, one candidate per entry (its best match).
+    /// `entries` is the slice the matcher was built from (the catalog holds both), so
+    /// every index kept here (codes, owners, ids, http, skips) is in range.
+    pub fn lookup(&self, entries: &[Entry], q: &Lookup<'_>) -> Found {
         let mut found: Vec<Candidate> = Vec::new();
         let task_mismatch = |i: usize| match q.task {
             Some(t) if !entries[i].tasks.is_empty() => {
@@ -168,50 +259,86 @@ impl Matcher {
             }
             _ => false,
         };
-        let add = |found: &mut Vec<Candidate>, entry: usize, by, tier: u8, len: usize, captures| {
+        let allowed = |i: usize| q.system.is_none_or(|s| entries[i].system == s);
+        let add = |found: &mut Vec<Candidate>,
+                   entry: usize,
+                   by: MatchedBy,
+                   layer: Layer,
+                   len: usize,
+                   captures| {
+            if !allowed(entry) {
+                return;
+            }
+            let priority = entries[entry].priority;
+            let (class, tier) = match by {
+                MatchedBy::Id => (0, 0),
+                MatchedBy::SkipReason if q.skipped => (0, 1),
+                MatchedBy::Code => (1, 0),
+                MatchedBy::Pattern if priority <= PHRASE_PRIORITY => (2, 1),
+                MatchedBy::Pattern => (1, 1),
+                MatchedBy::EmbeddedCode => (2, 0),
+                MatchedBy::HttpStatus => (3, 0),
+                MatchedBy::SkipReason => (4, 0),
+            };
             found.push(Candidate {
                 entry,
                 matched_by: by,
+                layer,
                 captures,
-                rank: (
+                rank: Rank {
+                    class,
+                    generic: priority < 0,
+                    foreign: false,
+                    depth: std::cmp::Reverse(layer.depth()),
                     tier,
-                    -entries[entry].priority,
-                    std::cmp::Reverse(len),
-                    task_mismatch(entry),
-                ),
+                    priority: std::cmp::Reverse(priority),
+                    len: std::cmp::Reverse(len),
+                    task_mismatch: task_mismatch(entry),
+                },
             });
         };
-        // Without `all`, a lower tier is not looked at once a higher one matched.
-        let done = |found: &Vec<Candidate>| !q.all && !found.is_empty();
 
         if let Some(&i) = q.id.and_then(|id| self.ids.get(id.trim())) {
-            add(&mut found, i, MatchedBy::Id, 0, 0, Vec::new());
+            add(&mut found, i, MatchedBy::Id, Layer::Code, 0, Vec::new());
         }
+        let prepared: Vec<Prepared> = q
+            .texts
+            .iter()
+            .map(|(layer, t)| Prepared::new(t, *layer))
+            .collect();
         let skip = q
             .skip_reason
             .and_then(|s| self.skips.get(&s.trim().to_ascii_lowercase()).copied());
         if let (Some(i), true) = (skip, q.skipped) {
-            let caps = self.captures_of(entries, i, q);
-            add(&mut found, i, MatchedBy::SkipReason, 1, 0, caps);
+            let caps = self.captures_of(entries, i, &prepared);
+            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, caps);
         }
-        if let Some(&i) = q.code.and_then(|c| self.codes.get(c.trim())) {
-            let caps = self.captures_of(entries, i, q);
-            add(&mut found, i, MatchedBy::Code, 2, 0, caps);
+        let decided = |found: &Vec<Candidate>| !q.all && found.iter().any(|c| c.rank.class == 0);
+        if !decided(&found)
+            && let Some(i) = q.code.and_then(|c| self.code(c.trim()))
+        {
+            let caps = self.captures_of(entries, i, &prepared);
+            add(&mut found, i, MatchedBy::Code, Layer::Code, 0, caps);
         }
-        if !done(&found) {
-            for text in &q.texts {
-                for idx in self.matching(entries, text) {
+        // Found by its code, an event needs the pattern pass only if a target's answer
+        // inside the reason could say something more specific.
+        let by_code = found.iter().any(|c| c.matched_by == MatchedBy::Code);
+        let body = prepared.iter().any(|p| p.has_body);
+        if !decided(&found) && (q.all || !by_code || body) {
+            for p in &prepared {
+                for idx in self.matching(&p.text) {
                     let (entry, k) = self.owners[idx];
                     let Some(re) = entries[entry].patterns[k].regex() else {
                         continue;
                     };
-                    if let Some(caps) = re.captures(text) {
-                        let len = caps.get(0).map_or(0, |m| m.len());
+                    if let Some(caps) = re.captures(&p.text) {
+                        let (start, len) = caps.get(0).map_or((0, 0), |m| (m.start(), m.len()));
+                        let layer = p.layer_at(start);
                         add(
                             &mut found,
                             entry,
                             MatchedBy::Pattern,
-                            3,
+                            layer,
                             len,
                             named(re, &caps),
                         );
@@ -219,51 +346,111 @@ impl Matcher {
                 }
             }
         }
-        if q.embedded_codes && !done(&found) {
-            for text in &q.texts {
-                for m in self.token.find_iter(text) {
-                    if let Some(&i) = self.codes.get(m.as_str()) {
-                        let caps = self.captures_of(entries, i, q);
-                        add(&mut found, i, MatchedBy::EmbeddedCode, 4, 0, caps);
+        let specific = |found: &Vec<Candidate>| found.iter().any(|c| c.rank.class <= 1);
+        if q.embedded_codes && (q.all || !specific(&found)) {
+            for p in &prepared {
+                for m in self.token.find_iter(&p.text) {
+                    if let Some(i) = self.code(m.as_str()) {
+                        let caps = self.captures_of(entries, i, &prepared);
+                        let layer = p.layer_at(m.start());
+                        add(&mut found, i, MatchedBy::EmbeddedCode, layer, 0, caps);
                     }
                 }
             }
         }
-        if !done(&found)
-            && let Some(list) = q.http_status.and_then(|s| self.http.get(&s))
-        {
+        // The status is cheap to look up and is the outermost context of a chain, so it is
+        // kept even when something more specific matched.
+        if let Some(list) = q.http_status.and_then(|s| self.http.get(&s)) {
             for &i in list {
-                let caps = self.captures_of(entries, i, q);
-                add(&mut found, i, MatchedBy::HttpStatus, 5, 0, caps);
+                let caps = self.captures_of(entries, i, &prepared);
+                add(&mut found, i, MatchedBy::HttpStatus, Layer::Status, 0, caps);
             }
         }
         if let (Some(i), false) = (skip, q.skipped)
-            && !done(&found)
+            && (q.all || found.is_empty())
         {
-            let caps = self.captures_of(entries, i, q);
-            add(&mut found, i, MatchedBy::SkipReason, 6, 0, caps);
+            let caps = self.captures_of(entries, i, &prepared);
+            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, caps);
         }
 
+        mark_foreign(entries, &mut found);
         found.sort_by(|a, b| {
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| entries[a.entry].id.cmp(&entries[b.entry].id))
         });
+        let chain = chain(entries, &found);
         let mut seen = std::collections::HashSet::new();
         found.retain(|c| seen.insert(c.entry));
-        found
+        Found {
+            candidates: found,
+            chain,
+        }
     }
 
     /// Captures from the entry's own patterns, for an entry found by code or status.
-    fn captures_of(&self, entries: &[Entry], i: usize, q: &Lookup<'_>) -> Vec<(String, String)> {
-        for text in &q.texts {
+    fn captures_of(
+        &self,
+        entries: &[Entry],
+        i: usize,
+        texts: &[Prepared<'_>],
+    ) -> Vec<(String, String)> {
+        for p in texts {
             for re in entries[i].patterns.iter().filter_map(|p| p.regex()) {
-                if let Some(caps) = re.captures(text) {
+                if let Some(caps) = re.captures(&p.text) {
                     return named(re, &caps);
                 }
             }
         }
         Vec::new()
+    }
+}
+
+/// The winner (`found[0]`, `found` sorted best first, every match of every entry) and the
+/// best match of each layer outside it, outermost first, ending with the winner: the
+/// chain `show` prints as "Target app answered 401 ← Client secret has expired". Links
+/// of another system than the winner's are left out (a CloudGate message's status is
+/// not an Entra diagnosis).
+fn chain(entries: &[Entry], found: &[Candidate]) -> Vec<Candidate> {
+    let Some(winner) = found.first() else {
+        return Vec::new();
+    };
+    if !matches!(winner.rank.class, 1 | 2) {
+        return vec![winner.clone()];
+    }
+    let depth = winner.layer.depth();
+    let mut out: Vec<&Candidate> = Vec::new();
+    for c in found.iter().skip(1) {
+        let d = c.layer.depth();
+        if c.rank.class > 3
+            || d >= depth
+            || c.entry == winner.entry
+            || entries[c.entry].system != entries[winner.entry].system
+            || out
+                .iter()
+                .any(|o| o.layer.depth() == d || o.entry == c.entry)
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out.sort_by_key(|c| c.layer.depth());
+    out.push(winner);
+    out.into_iter().cloned().collect()
+}
+
+/// The system of the best specific match outside the target's answer, if any; deeper
+/// matches of another system are marked foreign.
+fn mark_foreign(entries: &[Entry], found: &mut [Candidate]) {
+    let outer = found
+        .iter()
+        .filter(|c| c.rank.class == 1 && !c.rank.generic && c.layer.depth() == 1)
+        .min_by(|a, b| a.rank.cmp(&b.rank))
+        .map(|c| entries[c.entry].system);
+    if let Some(system) = outer {
+        for c in found.iter_mut() {
+            c.rank.foreign = c.layer.is_body() && entries[c.entry].system != system;
+        }
     }
 }
 

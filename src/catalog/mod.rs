@@ -6,6 +6,9 @@
 //! and passed by reference; there is no global.
 
 mod matcher;
+pub mod normalize;
+mod prefilter;
+pub mod similar;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -15,28 +18,41 @@ use anyhow::{Context, Result, bail};
 use regex::Regex;
 use serde::Deserialize;
 
-pub use matcher::{Candidate, Lookup, MatchedBy, Matcher};
+pub use matcher::{Candidate, Found, Lookup, MatchedBy, Matcher};
 
-/// The built-in catalog files, in the order they are loaded.
+/// One built-in catalog file: its path (for messages) and its text, compiled in.
+macro_rules! builtin {
+    ($file:literal) => {
+        (
+            concat!("catalog/", $file),
+            include_str!(concat!("../../catalog/", $file)),
+        )
+    };
+}
+
+/// The built-in catalog files, in the order they are loaded: one per system, and for
+/// Entra also per family (directory errors, AADSTS sign-in codes, SCIM error bodies) and
+/// per target app whose own error bodies reach the provisioning logs.
 pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "catalog/entra.toml",
-        include_str!("../../catalog/entra.toml"),
-    ),
-    (
-        "catalog/entra-more.toml",
-        include_str!("../../catalog/entra-more.toml"),
-    ),
-    (
-        "catalog/entra-graph.toml",
-        include_str!("../../catalog/entra-graph.toml"),
-    ),
-    ("catalog/iij.toml", include_str!("../../catalog/iij.toml")),
-    (
-        "catalog/cloudgate.toml",
-        include_str!("../../catalog/cloudgate.toml"),
-    ),
-    ("catalog/sds.toml", include_str!("../../catalog/sds.toml")),
+    builtin!("entra.toml"),
+    builtin!("entra-more.toml"),
+    builtin!("entra-graph.toml"),
+    builtin!("entra-directory.toml"),
+    builtin!("entra-aadsts.toml"),
+    builtin!("entra-phrases.toml"),
+    builtin!("scim-generic.toml"),
+    builtin!("app-atlassian.toml"),
+    builtin!("app-aws.toml"),
+    builtin!("app-google.toml"),
+    builtin!("app-saas.toml"),
+    builtin!("app-salesforce.toml"),
+    builtin!("app-servicenow.toml"),
+    builtin!("app-slack.toml"),
+    builtin!("app-tableau.toml"),
+    builtin!("app-zoom.toml"),
+    builtin!("iij.toml"),
+    builtin!("cloudgate.toml"),
+    builtin!("sds.toml"),
 ];
 
 const META: &str = include_str!("../../catalog/catalog.toml");
@@ -185,8 +201,10 @@ impl Pattern {
         }
     }
 
+    /// Compiled as it meets text: normalised (see `normalize`) and ignoring case.
     fn compile(source: &str) -> Result<Regex, regex::Error> {
-        regex::RegexBuilder::new(source)
+        regex::RegexBuilder::new(&normalize::pattern(source))
+            .case_insensitive(true)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
     }
@@ -249,6 +267,8 @@ pub struct Catalog {
     pub date: String,
     pub entries: Vec<Entry>,
     pub matcher: Matcher,
+    /// For guesses when nothing matches; built on first use.
+    similar: OnceLock<similar::Index>,
 }
 
 impl Catalog {
@@ -275,6 +295,7 @@ impl Catalog {
             date: meta.date,
             entries,
             matcher,
+            similar: OnceLock::new(),
         })
     }
 
@@ -293,6 +314,7 @@ impl Catalog {
             date: "2026-01-01".to_owned(),
             entries,
             matcher,
+            similar: OnceLock::new(),
         })
     }
 
@@ -300,8 +322,16 @@ impl Catalog {
         self.entries.iter().find(|e| e.id == id)
     }
 
-    pub fn lookup(&self, q: &Lookup<'_>) -> Vec<Candidate> {
+    pub fn lookup(&self, q: &Lookup<'_>) -> Found {
         self.matcher.lookup(&self.entries, q)
+    }
+
+    /// The entries closest to a message that matched nothing (guesses), best first.
+    pub fn closest(&self, message: &str, system: Option<System>, n: usize) -> Vec<similar::Guess> {
+        let index = self
+            .similar
+            .get_or_init(|| similar::Index::new(&self.entries));
+        index.closest(message, system.map(|s| (s, self.entries.as_slice())), n)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The built-in catalog tests itself: every entry's examples classify to it.
 
 use super::*;
-use crate::classify::explain;
+use crate::classify::{Context, explain};
 
 fn builtin() -> Catalog {
     match Catalog::load(&[]) {
@@ -19,7 +19,7 @@ fn every_example_classifies_to_its_entry() {
         assert!(!e.examples.is_empty(), "{} has no example", e.id);
         for ex in &e.examples {
             n += 1;
-            let found = explain(&cat, ex, None, Lang::En);
+            let found = explain(&cat, ex, Context::default(), Lang::En);
             match found.first() {
                 Some(best) if best.diagnosis.id == e.id => {}
                 Some(best) => failures.push(format!("{}: {ex:?} -> {}", e.id, best.diagnosis.id)),
@@ -114,7 +114,7 @@ explanation = "x"
 steps = ["y"]
 "#;
     let cat = Catalog::load(&[("mine.toml".into(), good.into())]).expect("loads");
-    let found = explain(&cat, "Timeout", None, Lang::En);
+    let found = explain(&cat, "Timeout", Context::default(), Lang::En);
     assert_eq!(found[0].diagnosis.title, "Our own timeout text");
 
     let bad = good.replace("category = \"transient\"", "category = \"weather\"");
@@ -132,4 +132,25 @@ steps = ["y"]
         .err()
         .expect("refused");
     assert!(format!("{e:#}").contains("patterns"), "{e:#}");
+}
+
+/// Speed: nearly every built-in pattern has a literal the prefilter can look for, so only
+/// a few run through the slower set on every text.
+#[test]
+fn nearly_every_builtin_pattern_has_a_required_literal() {
+    let cat = builtin();
+    let sources: Vec<String> = cat
+        .entries
+        .iter()
+        .flat_map(|e| e.patterns.iter())
+        .map(|p| normalize::pattern(p.as_str()))
+        .collect();
+    let pre = super::prefilter::Prefilter::new(&sources);
+    let without = pre.without_literal();
+    println!("{without} of {} patterns without a literal", sources.len());
+    assert!(
+        without * 20 <= sources.len(),
+        "{without} of {} patterns have no literal for the prefilter",
+        sources.len()
+    );
 }

@@ -29,6 +29,8 @@ pub struct Output<'w> {
     pub bom: bool,
     /// Draw a progress bar on stderr (only ever true when stderr is a terminal).
     pub progress: bool,
+    /// `catalog draft`: write drafted entries instead of a report.
+    pub draft: Option<crate::render::draft::DraftOptions>,
 }
 
 /// Inputs smaller than this finish before a progress bar would be worth drawing.
@@ -360,6 +362,7 @@ pub fn run(
         style,
         bom,
         progress,
+        draft,
     } = out;
     let sizes: Vec<Option<u64>> = inputs.iter().map(input::size_of).collect();
     let total = sizes.iter().try_fold(0u64, |acc, s| s.map(|s| acc + s));
@@ -493,6 +496,11 @@ pub fn run(
             outside_view,
         };
         match format {
+            _ if draft.is_some() => {
+                if let Some(d) = &draft {
+                    render::draft::render(w, &report, catalog, d)?;
+                }
+            }
             FormatArg::Json => render::json::render(w, &report)?,
             FormatArg::Markdown => render::markdown::render(w, &report, style)?,
             FormatArg::Html => render::html::render(

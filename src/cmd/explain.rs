@@ -5,29 +5,27 @@ use std::io::{self, BufRead, Write};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Lang};
-use crate::classify::{Explained, explain};
+use crate::catalog::{Catalog, Lang, System};
+use crate::classify::{Context, Explained, explain};
 use crate::cli::{ExplainFormat, FormatArg};
+use crate::error::Exit;
 use crate::i18n::t;
 use crate::render::markdown::cell;
 use crate::render::one_line;
 use crate::render::table::retry_text;
-use crate::render::wire::{WireDiagnosis, WireFacts};
+use crate::render::wire::{WireDiagnosisDetail, WireFacts};
+
+/// How many closest entries are offered when nothing matches.
+const GUESSES: usize = 3;
 
 #[derive(Serialize)]
 struct WireExplain<'a> {
     input: &'a str,
-    diagnosis: Option<WireExplainDiagnosis<'a>>,
+    diagnosis: Option<WireDiagnosisDetail<'a>>,
     facts: Option<WireFacts<'a>>,
     also: Vec<WireAlso<'a>>,
-}
-
-#[derive(Serialize)]
-struct WireExplainDiagnosis<'a> {
-    #[serde(flatten)]
-    base: WireDiagnosis<'a>,
-    explanation: &'a str,
-    docs: &'a [String],
+    /// When nothing matched: the closest entries, as guesses.
+    guesses: Vec<WireGuess<'a>>,
 }
 
 #[derive(Serialize)]
@@ -37,6 +35,25 @@ struct WireAlso<'a> {
     category: &'static str,
     title: &'a str,
     matched_by: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct WireGuess<'a> {
+    id: &'a str,
+    system: &'static str,
+    category: &'static str,
+    title: &'a str,
+    /// 0 to 1: how many of the message's words the entry's closest example shares.
+    similarity: f64,
+}
+
+/// One closest entry, in the user's language.
+struct Guess<'a> {
+    id: &'a str,
+    system: System,
+    category: &'static str,
+    title: &'a str,
+    similarity: f64,
 }
 
 /// The output format of `explain` for pasted messages: JSON is already one object per
@@ -51,6 +68,20 @@ pub fn format_of(arg: Option<FormatArg>) -> Result<ExplainFormat> {
         }
         Some(FormatArg::Html) => bail!("--format html is for analyze; use --format markdown"),
     })
+}
+
+/// The `--system` value, checked.
+pub fn system_of(arg: Option<&str>) -> Result<Option<System>> {
+    match arg {
+        None => Ok(None),
+        Some(s) => match System::parse(s.trim()) {
+            Some(sys) => Ok(Some(sys)),
+            None => bail!(
+                "--system: unknown system '{s}' (expected one of {})",
+                System::names()
+            ),
+        },
+    }
 }
 
 /// The messages to explain: the arguments as one message, else one per line of stdin.
@@ -74,28 +105,43 @@ pub fn messages(args: &[String], stdin: &mut dyn BufRead) -> io::Result<Vec<Stri
     Ok(out)
 }
 
+/// Explains every input; `Exit::NoMatch` when any of them matched no entry, so that a
+/// script can tell.
 pub fn run(
     catalog: &Catalog,
     inputs: &[String],
-    task: Option<&str>,
+    ctx: Context<'_>,
     format: ExplainFormat,
     lang: Lang,
     w: &mut dyn Write,
-) -> Result<()> {
+) -> Result<Exit> {
+    let mut exit = Exit::Ok;
     for (n, input) in inputs.iter().enumerate() {
-        let found = explain(catalog, input, task, lang);
+        let found = explain(catalog, input, ctx, lang);
+        let guesses = if found.is_empty() {
+            exit = Exit::NoMatch;
+            guesses(catalog, input, ctx.system, lang)
+        } else {
+            Vec::new()
+        };
         match format {
             ExplainFormat::Json => {
                 let best = found.first();
                 let doc = WireExplain {
                     input,
-                    diagnosis: best.map(|b| WireExplainDiagnosis {
-                        base: WireDiagnosis::new(&b.diagnosis),
-                        explanation: &b.diagnosis.explanation,
-                        docs: &b.diagnosis.docs,
-                    }),
+                    diagnosis: best.map(|b| WireDiagnosisDetail::new(&b.diagnosis)),
                     facts: best.map(|b| WireFacts::new(&b.facts)),
                     also: found.iter().skip(1).map(also).collect(),
+                    guesses: guesses
+                        .iter()
+                        .map(|g| WireGuess {
+                            id: g.id,
+                            system: g.system.as_str(),
+                            category: g.category,
+                            title: g.title,
+                            similarity: (g.similarity * 100.0).round() / 100.0,
+                        })
+                        .collect(),
                 };
                 serde_json::to_writer(&mut *w, &doc)?;
                 writeln!(w)?;
@@ -104,18 +150,39 @@ pub fn run(
                 if n > 0 {
                     writeln!(w)?;
                 }
-                text(w, input, &found, lang)?;
+                text(w, input, &found, &guesses, lang)?;
             }
             ExplainFormat::Markdown => {
                 if n > 0 {
                     writeln!(w)?;
                 }
-                markdown(w, input, &found, lang)?;
+                markdown(w, input, &found, &guesses, lang)?;
             }
         }
     }
     w.flush()?;
-    Ok(())
+    Ok(exit)
+}
+
+fn guesses<'a>(
+    cat: &'a Catalog,
+    input: &str,
+    system: Option<System>,
+    lang: Lang,
+) -> Vec<Guess<'a>> {
+    cat.closest(input, system, GUESSES)
+        .into_iter()
+        .map(|g| {
+            let e = &cat.entries[g.entry];
+            Guess {
+                id: &e.id,
+                system: e.system,
+                category: e.category.as_str(),
+                title: &e.texts(lang).title,
+                similarity: g.score,
+            }
+        })
+        .collect()
 }
 
 fn also(e: &Explained) -> WireAlso<'_> {
@@ -154,10 +221,34 @@ fn facts_lines(e: &Explained) -> Vec<String> {
     v
 }
 
-fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::Result<()> {
+fn percent(score: f64) -> String {
+    format!("{:.0} %", score * 100.0)
+}
+
+fn text(
+    w: &mut dyn Write,
+    input: &str,
+    found: &[Explained],
+    guesses: &[Guess<'_>],
+    lang: Lang,
+) -> io::Result<()> {
     writeln!(w, "> {}", crate::render::shorten(&one_line(input), 200))?;
     let Some(best) = found.first() else {
         writeln!(w, "{}", t(lang, "no_match"))?;
+        if !guesses.is_empty() {
+            writeln!(w, "  {}:", t(lang, "guesses"))?;
+            for g in guesses {
+                writeln!(
+                    w,
+                    "    - {} ({}, {}) {} {}",
+                    g.id,
+                    one_line(g.title),
+                    g.category,
+                    t(lang, "guess_similarity"),
+                    percent(g.similarity)
+                )?;
+            }
+        }
         return Ok(());
     };
     let d = &best.diagnosis;
@@ -174,6 +265,9 @@ fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::
         t(lang, "matched_by"),
         d.matched_by.map(|m| m.as_str()).unwrap_or("-"),
     )?;
+    if let Some(line) = d.cause_line() {
+        writeln!(w, "  {}: {}", t(lang, "cause"), one_line(&line))?;
+    }
     writeln!(w, "  {}", one_line(&d.explanation))?;
     writeln!(w, "  {}:", t(lang, "what_to_do"))?;
     for (i, s) in d.steps.iter().enumerate() {
@@ -204,11 +298,33 @@ fn text(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::
     Ok(())
 }
 
-fn markdown(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> io::Result<()> {
+fn markdown(
+    w: &mut dyn Write,
+    input: &str,
+    found: &[Explained],
+    guesses: &[Guess<'_>],
+    lang: Lang,
+) -> io::Result<()> {
     writeln!(w, "> {}", cell(input))?;
     writeln!(w)?;
     let Some(best) = found.first() else {
         writeln!(w, "{}", t(lang, "no_match"))?;
+        if !guesses.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "{}:", t(lang, "guesses"))?;
+            writeln!(w)?;
+            for g in guesses {
+                writeln!(
+                    w,
+                    "- `{}` {} ({}, {} {})",
+                    g.id,
+                    cell(g.title),
+                    g.category,
+                    t(lang, "guess_similarity"),
+                    percent(g.similarity)
+                )?;
+            }
+        }
         return Ok(());
     };
     let d = &best.diagnosis;
@@ -225,6 +341,10 @@ fn markdown(w: &mut dyn Write, input: &str, found: &[Explained], lang: Lang) -> 
         d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
     )?;
     writeln!(w)?;
+    if let Some(line) = d.cause_line() {
+        writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+        writeln!(w)?;
+    }
     writeln!(w, "{}", cell(&d.explanation))?;
     writeln!(w)?;
     for (i, s) in d.steps.iter().enumerate() {

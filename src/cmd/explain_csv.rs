@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::catalog::{Catalog, Lang, System};
-use crate::classify::{Diagnosis, Explained, explain};
+use crate::classify::{Context, Diagnosis, Explained, explain};
 use crate::cli::{EncodingArg, ExplainArgs, FormatArg};
 use crate::i18n::t;
 use crate::input::console::{self, Columns, ConsoleCsv};
@@ -319,11 +319,27 @@ fn explain_row(
     lang: Lang,
 ) -> (Option<String>, Vec<Explained>) {
     let task = job_type.or(operation).or(default_task);
-    let found = explain(cat, message, task, lang);
+    let found = explain(
+        cat,
+        message,
+        Context {
+            task,
+            ..Context::default()
+        },
+        lang,
+    );
     if let (Some(k), Some(o), Some(a)) = (job_type, operation, found.first())
         && !names_both(cat, &a.diagnosis.id, k, o)
     {
-        let alt = explain(cat, message, Some(o), lang);
+        let alt = explain(
+            cat,
+            message,
+            Context {
+                task: Some(o),
+                ..Context::default()
+            },
+            lang,
+        );
         if let Some(b) = alt.first()
             && a.diagnosis.id != b.diagnosis.id
             && names_both(cat, &b.diagnosis.id, k, o)
@@ -1045,7 +1061,7 @@ mod tests {
         let found = explain(
             &cat,
             "Forbidden (403) Insufficient privileges to complete the operation.",
-            None,
+            Context::default(),
             Lang::En,
         );
         let entra_first: Vec<Explained> = found
@@ -1070,7 +1086,7 @@ mod tests {
     #[test]
     fn export_system_needs_a_clear_lead() {
         let cat = catalog();
-        let one = |m: &str| explain(&cat, m, None, Lang::En);
+        let one = |m: &str| explain(&cat, m, Context::default(), Lang::En);
         let iij = one("User does not exist.");
         let cg = one("duplicate (409) Entity already exists.");
         let rows = [iij.as_slice(), cg.as_slice(), iij.as_slice()];

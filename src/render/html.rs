@@ -886,6 +886,14 @@ fn diagnoses(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Res
             escape(&d.id),
             group_meta(g, lang)
         )?;
+        if let Some(line) = d.cause_line() {
+            writeln!(
+                w,
+                "<p><b>{}:</b> {}</p>",
+                escape(t(lang, "cause")),
+                escape(&line)
+            )?;
+        }
         writeln!(w, "<p>{}</p>", escape(&d.explanation))?;
         if let Some(retry) = d.retry {
             let mut line = retry_text(retry, lang).to_owned();

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::wire::{WireDiagnosis, WireEvent};
+use super::wire::{WireDiagnosisDetail, WireEvent};
 use crate::cycles::{CycleStats, Warning};
 use crate::report::{AttributeRow, Group, Report, Summary};
 use crate::time::format_time;
@@ -158,19 +158,11 @@ pub fn summary(s: &Summary) -> impl Serialize + '_ {
 }
 
 #[derive(Serialize)]
-struct WireGroupDiagnosis<'a> {
-    #[serde(flatten)]
-    base: WireDiagnosis<'a>,
-    explanation: &'a str,
-    docs: &'a [String],
-}
-
-#[derive(Serialize)]
 struct WireGroup<'a> {
     key: &'a str,
     count: u64,
     category: Option<&'static str>,
-    diagnosis: Option<WireGroupDiagnosis<'a>>,
+    diagnosis: Option<WireDiagnosisDetail<'a>>,
     codes: &'a BTreeMap<String, u64>,
     identities: &'a [String],
     identity_count: u64,
@@ -188,6 +180,9 @@ struct WireGroup<'a> {
     /// The attribute view only.
     #[serde(skip_serializing_if = "Option::is_none")]
     offending: Option<Vec<WireAttributeRow<'a>>>,
+    /// The template view only: one message of the group as it was logged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    example: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -219,11 +214,7 @@ fn group(g: &Group, by: crate::report::GroupKey) -> WireGroup<'_> {
         key: &g.key,
         count: g.count,
         category: g.category().map(|c| c.as_str()),
-        diagnosis: g.diagnosis.as_ref().map(|d| WireGroupDiagnosis {
-            base: WireDiagnosis::new(d),
-            explanation: &d.explanation,
-            docs: &d.docs,
-        }),
+        diagnosis: g.diagnosis.as_ref().map(WireDiagnosisDetail::new),
         codes: &g.codes,
         identities: &g.identities,
         identity_count: g.identity_count,
@@ -237,6 +228,8 @@ fn group(g: &Group, by: crate::report::GroupKey) -> WireGroup<'_> {
         cycle: g.cycle.as_ref().map(cycle),
         offending: (by == crate::report::GroupKey::Attribute)
             .then(|| g.attribute_rows.iter().map(attribute_row).collect()),
+        example: (by == crate::report::GroupKey::Template)
+            .then_some(g.example.as_deref().unwrap_or("")),
     }
 }
 
@@ -273,6 +266,7 @@ pub fn group_by_name(g: crate::report::GroupKey) -> &'static str {
         G::Identity => "identity",
         G::Step => "step",
         G::Attribute => "attribute",
+        G::Template => "template",
         G::None => "none",
     }
 }

@@ -162,6 +162,10 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             t(lang, "events")
         )?;
         writeln!(w)?;
+        if let Some(line) = d.cause_line() {
+            writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+            writeln!(w)?;
+        }
         writeln!(w, "{}", cell(&d.explanation))?;
         writeln!(w)?;
         if g.priority.is_some() {

@@ -305,6 +305,9 @@ pub fn table(
                 d.id
             )?;
             writeln!(w, "    {}", diagnosis_line(d, lang))?;
+            if let Some(line) = d.cause_line() {
+                writeln!(w, "    {}: {}", t(lang, "cause"), sanitize(&line))?;
+            }
             writeln!(w, "    {}", sanitize(&d.explanation))?;
             writeln!(w, "    {}:", t(lang, "what_to_do"))?;
             for (k, s) in d.steps.iter().enumerate() {
@@ -542,6 +545,10 @@ pub fn markdown(
             writeln!(w)?;
             writeln!(w, "{}", cell(&diagnosis_line(d, lang)))?;
             writeln!(w)?;
+            if let Some(line) = d.cause_line() {
+                writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+                writeln!(w)?;
+            }
             writeln!(w, "{}", cell(&d.explanation))?;
             writeln!(w)?;
             writeln!(w, "**{}:**", t(lang, "what_to_do"))?;

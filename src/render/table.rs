@@ -324,7 +324,19 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 t(lang, "groups_by"),
                 super::json::group_by_name(other)
             )?;
-            key_table(w, &r.groups, &style)
+            if other == GroupKey::Template {
+                template_table(w, &r.groups, &style)?;
+            } else {
+                key_table(w, &r.groups, &style)?;
+            }
+            if other == GroupKey::Template
+                && r.groups
+                    .iter()
+                    .any(|g| g.diagnosis.as_ref().is_some_and(|d| d.is_unclassified()))
+            {
+                writeln!(w, "{}", t(lang, "draft_hint"))?;
+            }
+            Ok(())
         }
     }
 }
@@ -433,6 +445,9 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
     } else {
         writeln!(w, "{heading}")?;
     }
+    if let Some(line) = d.cause_line() {
+        writeln!(w, "    {}: {}", t(lang, "cause"), one_line(&line))?;
+    }
     writeln!(w, "    {}", one_line(&d.explanation))?;
     if g.priority.is_some() {
         writeln!(
@@ -510,7 +525,39 @@ fn show_hint(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
     )
 }
 
+/// The template view: how often each message shape occurs, and what it was diagnosed as;
+/// the template gets the room.
+fn template_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let lang = style.lang;
+    let mut table = new_table(style);
+    header(
+        &mut table,
+        &[
+            t(lang, "count"),
+            t(lang, "category"),
+            t(lang, "diagnosis"),
+            t(lang, "template"),
+        ],
+        style,
+    );
+    for g in groups {
+        table.add_row(vec![
+            Cell::new(g.count),
+            category_cell(g.category(), style),
+            Cell::new(
+                g.diagnosis
+                    .as_ref()
+                    .map(|d| d.id.as_str())
+                    .unwrap_or_default(),
+            ),
+            Cell::new(shorten(&one_line(&g.key), 300)),
+        ]);
+    }
+    writeln!(w, "{table}")
+}
+
 fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
+    let key_width = 60;
     let lang = style.lang;
     let mut table = new_table(style);
     header(
@@ -528,7 +575,7 @@ fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<(
     );
     for g in groups {
         table.add_row(vec![
-            Cell::new(shorten(&one_line(&g.key), 60)),
+            Cell::new(shorten(&one_line(&g.key), key_width)),
             priority_cell(g, style),
             Cell::new(g.count),
             category_cell(g.category(), style),

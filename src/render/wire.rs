@@ -22,6 +22,59 @@ pub struct WireDiagnosis<'a> {
     pub retry: Option<&'static str>,
     pub matched_by: Option<&'static str>,
     pub steps: &'a [String],
+    /// The layers that matched, outermost first, ending with this diagnosis.
+    pub cause: Vec<WireCause<'a>>,
+}
+
+/// A diagnosis with its texts (`explain`, and the groups of `--format json`): the event
+/// shape's keys, then the explanation and docs, then the chain.
+#[derive(Serialize)]
+pub struct WireDiagnosisDetail<'a> {
+    pub id: &'a str,
+    pub system: Option<&'static str>,
+    pub category: &'static str,
+    pub title: &'a str,
+    pub retry: Option<&'static str>,
+    pub matched_by: Option<&'static str>,
+    pub steps: &'a [String],
+    pub explanation: &'a str,
+    pub docs: &'a [String],
+    pub cause: Vec<WireCause<'a>>,
+}
+
+impl<'a> WireDiagnosisDetail<'a> {
+    pub fn new(d: &'a Diagnosis) -> Self {
+        WireDiagnosisDetail {
+            id: &d.id,
+            system: d.system.map(|s| s.as_str()),
+            category: d.category.as_str(),
+            title: &d.title,
+            retry: d.retry.map(|r| r.as_str()),
+            matched_by: d.matched_by.map(|m| m.as_str()),
+            steps: &d.steps,
+            explanation: &d.explanation,
+            docs: &d.docs,
+            cause: WireCause::list(d),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct WireCause<'a> {
+    pub layer: &'static str,
+    pub id: &'a str,
+}
+
+impl<'a> WireCause<'a> {
+    pub fn list(d: &'a Diagnosis) -> Vec<WireCause<'a>> {
+        d.cause
+            .iter()
+            .map(|c| WireCause {
+                layer: c.layer.as_str(),
+                id: &c.id,
+            })
+            .collect()
+    }
 }
 
 impl<'a> WireDiagnosis<'a> {
@@ -34,6 +87,7 @@ impl<'a> WireDiagnosis<'a> {
             retry: d.retry.map(|r| r.as_str()),
             matched_by: d.matched_by.map(|m| m.as_str()),
             steps: &d.steps,
+            cause: WireCause::list(d),
         }
     }
 }

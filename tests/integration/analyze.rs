@@ -113,8 +113,18 @@ fn scim_conflict_facts_are_parsed_from_the_reason() {
             .as_str()
             .is_some_and(|t| t.ends_with('Z'))
     );
-    assert_eq!(scim["diagnosis"]["matched_by"], "code");
     assert_eq!(scim["diagnosis"]["system"], "entra");
+    // Its code is matched, and kept in the chain, but the app's own answer inside the
+    // reason ("... already exists") is more specific and decides.
+    let cause = scim["diagnosis"]["cause"].as_array().expect("cause");
+    assert!(
+        cause
+            .iter()
+            .any(|c| c["layer"] == "code" && c["id"] == "entra.scim-incompatible-filtering"),
+        "{cause:?}"
+    );
+    assert_eq!(cause.last().map(|c| &c["layer"]), Some(&"scim".into()));
+    assert_eq!(scim["diagnosis"]["matched_by"], "pattern");
 }
 
 #[test]

@@ -38,7 +38,9 @@ fn explain_a_code_a_message_and_a_catalog_id() {
 #[test]
 fn explain_reads_one_message_per_line_from_stdin() {
     let input = "Maximum size of family_name has been exceeded.\nTimeout\n\nsomething nobody has ever logged\n";
-    let r = run_with(&["explain", "--format", "json"], Some(input.as_bytes())).ok();
+    let r = run_with(&["explain", "--format", "json"], Some(input.as_bytes()));
+    // One input matched nothing: exit 1, like grep finding no line, and every line answered.
+    assert_eq!(r.code, 1, "{}", r.stderr);
     let rows = r.ndjson();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["diagnosis"]["system"], "iij");
@@ -49,14 +51,16 @@ fn explain_reads_one_message_per_line_from_stdin() {
 
 #[test]
 fn explain_says_plainly_when_nothing_matches() {
-    let r = run(&["explain", "qwertyuiop asdfghjkl"]).ok();
+    let r = run(&["explain", "qwertyuiop asdfghjkl"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stdout.contains("No catalog entry matches"),
         "{}",
         r.stdout
     );
     assert!(r.stdout.contains("provlog catalog list"));
-    let ja = run(&["explain", "--lang", "ja", "qwertyuiop asdfghjkl"]).ok();
+    let ja = run(&["explain", "--lang", "ja", "qwertyuiop asdfghjkl"]);
+    assert_eq!(ja.code, 1);
     assert!(
         ja.stdout.contains("一致するカタログ エントリはありません"),
         "{}",

@@ -273,12 +273,77 @@ proptest! {
     #[test]
     fn any_text_into_explain(text in ".{0,200}", ja in any::<bool>(), task in any::<bool>()) {
         let lang = if ja { Lang::Ja } else { Lang::En };
-        let found = provlog::classify::explain(catalog(), &text, task.then_some("CreateUser"), lang);
+        let ctx = provlog::classify::Context {
+            task: task.then_some("CreateUser"),
+            ..Default::default()
+        };
+        let found = provlog::classify::explain(catalog(), &text, ctx, lang);
         let mut ids: Vec<&str> = found.iter().map(|e| e.diagnosis.id.as_str()).collect();
         let n = ids.len();
         ids.sort_unstable();
         ids.dedup();
         prop_assert_eq!(ids.len(), n);
+    }
+
+    /// Tolerant matching: a catalog example re-typed (case changed, spaces doubled or
+    /// turned into line breaks, straight quotes curled, the final period turned into an
+    /// ellipsis) gets the same diagnosis as the example itself.
+    #[test]
+    fn a_retyped_example_gets_the_same_diagnosis(pick in any::<u16>(), how in any::<u8>()) {
+        let cat = catalog();
+        let examples: Vec<&String> = cat.entries.iter().flat_map(|e| &e.examples).collect();
+        let ex = examples[pick as usize % examples.len()];
+        let want = provlog::classify::explain(cat, ex, Default::default(), Lang::En)
+            .first()
+            .map(|e| e.diagnosis.id.clone());
+        let mut t = ex.clone();
+        // A bare code keeps its case: codes are exact, and some differ only in case
+        // ("Timeout", "TIMEOUT").
+        if how & 1 != 0 && ex.contains(' ') {
+            t = t.to_uppercase();
+        }
+        if how & 2 != 0 {
+            t = t.replace(' ', "  ");
+        }
+        if how & 4 != 0 {
+            t = t.replacen(' ', "\r\n", 3);
+        }
+        if how & 8 != 0 {
+            t = t.replace('\'', "\u{2019}");
+        }
+        if how & 16 != 0 && t.ends_with('.') {
+            t.pop();
+            t.push_str(" \u{2026}");
+        }
+        let got = provlog::classify::explain(cat, &t, Default::default(), Lang::En)
+            .first()
+            .map(|e| e.diagnosis.id.clone());
+        prop_assert_eq!(got, want, "{:?} re-typed as {:?}", ex, t);
+    }
+
+    /// Any answer inside Entra's envelope (JSON, HTML, brackets, half of each): the
+    /// layers, the template and the closest entries never panic, and a diagnosis found
+    /// has a chain that ends with it.
+    #[test]
+    fn any_answer_inside_an_envelope(
+        body in "[{}\\[\\]<>\"':;,.a-zA-Z0-9 &#\u{3000}-\u{30ff}\u{ff01}-\u{ff5e}…“”]{0,120}",
+        frame in 0u8..4,
+    ) {
+        let text = match frame {
+            0 => format!("StatusCode: BadRequest Message: x Web Response: {body}. This operation was retried 1 times."),
+            1 => format!("Failed to create users in Azure AD [Error details: {body}]"),
+            2 => format!("Error: {{\"error\":{{\"message\":\"{body}\"}}}} tail"),
+            _ => format!("<html><title>{body}</title><script>{body}</script></html>"),
+        };
+        let found = provlog::classify::explain(catalog(), &text, Default::default(), Lang::En);
+        if let Some(best) = found.first() {
+            let last = best.diagnosis.cause.last().map(|c| c.id.as_str());
+            prop_assert_eq!(last, Some(best.diagnosis.id.as_str()));
+        } else {
+            let _ = catalog().closest(&text, None, 3);
+        }
+        let _ = provlog::template::of(&text);
+        let _ = provlog::layers::telling(&text);
     }
 
     /// Keys match in any case: an event whose keys are recased reads the same.
