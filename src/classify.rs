@@ -65,7 +65,7 @@ impl Diagnosis {
                 &[
                     "Read the reason and the failed step of one of these events (provlog show CHANGE_ID).",
                     "Search the error code in the Microsoft Learn provisioning documentation or your vendor's knowledge base.",
-                    "Once you know the cause, add an entry for it with --catalog FILE so that provlog recognises it next time.",
+                    "Once you know the cause, add an entry for it with --catalog FILE so that provlog recognizes it next time.",
                 ],
             ),
             Lang::Ja => (

@@ -36,7 +36,7 @@ pub struct GlobalArgs {
     /// Language of the explanations and reports [default: from LC_ALL/LANG, else en]
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub lang: Option<LangArg>,
-    /// When to use colour (NO_COLOR is honoured by auto)
+    /// When to use color (NO_COLOR is honored by auto)
     #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
 }
@@ -209,7 +209,7 @@ pub struct AnalyzeArgs {
     /// Never write a byte-order mark
     #[arg(help_heading = "Output", long)]
     pub no_bom: bool,
-    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// Replace people's names, UPNs, email addresses and object ids with stable pseudonyms
     /// (`--redact keep-domain` keeps the domain of addresses)
     #[arg(help_heading = "Output", long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
     pub redact: Option<RedactArg>,
@@ -219,7 +219,7 @@ pub struct AnalyzeArgs {
 pub enum RedactArg {
     /// Everything personal is replaced
     All,
-    /// E-mail addresses and UPNs keep their domain (`user-0001@contoso.com`)
+    /// Email addresses and UPNs keep their domain (`user-0001@contoso.com`)
     KeepDomain,
 }
 
@@ -241,7 +241,7 @@ pub struct ShowArgs {
     /// Output format (markdown is the one to paste into a ticket; json is one NDJSON line per event)
     #[arg(long, short = 'f', value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
-    /// Replace people's names, UPNs, e-mail addresses and object ids with stable pseudonyms
+    /// Replace people's names, UPNs, email addresses and object ids with stable pseudonyms
     /// (`--redact keep-domain` keeps the domain of addresses)
     #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "all")]
     pub redact: Option<RedactArg>,

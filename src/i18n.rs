@@ -1,7 +1,84 @@
 //! The words of the reports' own frame (headings, labels) in English and Japanese.
 //! Catalog texts carry their own translations; this is everything around them.
 
-use crate::catalog::Lang;
+use crate::catalog::{Category, Lang, Retry};
+use crate::event::{Action, Status};
+
+/// A value shown to a person: in English its contract name (`conflict`, `failure`), in
+/// Japanese the word an administrator reads. Machine formats (JSON, NDJSON, CSV) keep the
+/// English names whatever the language.
+pub trait Label: Copy {
+    fn label(self, lang: Lang) -> &'static str;
+}
+
+impl Label for Category {
+    fn label(self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
+            return self.as_str();
+        }
+        match self {
+            Category::Auth => "認証",
+            Category::Permission => "権限",
+            Category::License => "ライセンス",
+            Category::Conflict => "重複・競合",
+            Category::NotFound => "対象なし",
+            Category::InvalidData => "データ不正",
+            Category::Throttling => "要求数の制限",
+            Category::Limit => "上限超過",
+            Category::Transient => "一時的な障害",
+            Category::TargetConfig => "接続先の構成",
+            Category::Scoping => "対象範囲外",
+            Category::Internal => "内部エラー",
+            Category::Unclassified => "未分類",
+        }
+    }
+}
+
+impl Label for Status {
+    fn label(self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
+            return self.as_str();
+        }
+        match self {
+            Status::Success => "成功",
+            Status::Failure => "失敗",
+            Status::Skipped => "スキップ",
+            Status::Warning => "警告",
+            Status::Unknown => "不明",
+        }
+    }
+}
+
+impl Label for Action {
+    fn label(self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
+            return self.as_str();
+        }
+        match self {
+            Action::Create => "作成",
+            Action::Update => "更新",
+            Action::Delete => "削除",
+            Action::Disable => "無効化",
+            Action::StagedDelete => "段階的な削除",
+            Action::Other => "その他",
+            Action::Unknown => "不明",
+        }
+    }
+}
+
+impl Label for Retry {
+    fn label(self, lang: Lang) -> &'static str {
+        if lang == Lang::En {
+            return self.as_str();
+        }
+        match self {
+            Retry::Automatic => "自動",
+            Retry::NextCycle => "次のサイクル",
+            Retry::Manual => "手動",
+            Retry::None => "なし",
+        }
+    }
+}
 
 /// Returns the label for `key` in `lang`. Unknown keys come back unchanged, which a test
 /// guards against.
@@ -39,7 +116,7 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
         "retried" => ("retried up to", "再試行回数 最大"),
         "times" => ("times", "回"),
         "next_retry" => ("next retry", "次回の再試行"),
-        "more" => ("more", "件ほか"),
+        "more_n" => ("+{n} more", "ほか {n} 件"),
         "docs" => ("Docs", "資料"),
         "file_failed" => ("could not be read completely", "一部を読み込めませんでした"),
         "status" => ("Status", "状態"),
@@ -60,6 +137,7 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
         ),
         "also_matches" => ("Other entries that also match", "ほかに一致したエントリ"),
         "cause" => ("Cause", "原因"),
+        "source" => ("Source", "出典"),
         "template" => ("Message template", "メッセージの型"),
         "draft_hint" => (
             "Unclassified templates can be drafted into catalog entries: provlog catalog draft FILE > mine.toml, then fill in the texts and use --catalog mine.toml.",
@@ -99,10 +177,15 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
             "サイクルごとに再試行されますが、修正するまで失敗し続けます",
         ),
         "retry_manual" => ("needs a person", "手動での対応が必要です"),
+        "retry_none" => (
+            "informational: nothing to fix, not retried",
+            "情報のみです。対処は不要で、再試行もされません",
+        ),
         // Priorities and persistent failures.
         "priority" => ("Priority", "優先度"),
         "priority_needs_action" => ("needs action", "要対応"),
         "priority_will_retry" => ("will retry", "自動で再試行"),
+        "priority_informational" => ("informational", "情報のみ"),
         "persistent" => ("persistent", "件が継続"),
         "persistent_text" => (
             "{n} of {m} identities failed this way in two or more cycles (persistent).",
@@ -416,6 +499,7 @@ mod tests {
             "what_to_do",
             "no_match",
             "cause",
+            "source",
             "template",
             "draft_hint",
             "guesses",
@@ -424,6 +508,8 @@ mod tests {
             "priority",
             "priority_needs_action",
             "priority_will_retry",
+            "priority_informational",
+            "retry_none",
             "persistent_text",
             "warnings",
             "warn_head",

@@ -103,6 +103,8 @@ pub enum Priority {
     NeedsAction,
     /// Entra retries it and it has not yet failed often.
     WillRetry,
+    /// Informational (a skip or a notice): nothing to fix.
+    Informational,
 }
 
 impl Priority {
@@ -110,6 +112,7 @@ impl Priority {
         match self {
             Priority::NeedsAction => "needs-action",
             Priority::WillRetry => "will-retry",
+            Priority::Informational => "informational",
         }
     }
 
@@ -119,6 +122,7 @@ impl Priority {
             .retry_count
             .is_some_and(|n| n >= RETRIES_BEFORE_ACTION);
         match d.and_then(|d| d.retry) {
+            Some(Retry::None) => Priority::Informational,
             Some(Retry::Automatic | Retry::NextCycle) if !retries_out => Priority::WillRetry,
             // Manual, retries run out, or unclassified (nobody knows whether it clears).
             _ => Priority::NeedsAction,
@@ -160,6 +164,8 @@ pub struct Group {
     /// Failure and warning events, and those of them that need a person by themselves.
     pub failures: u64,
     pub needs_action: u64,
+    /// Failure and warning events whose diagnosis is informational (retry `none`).
+    pub informational: u64,
     /// Set by `Groups::finish`: `None` for a group with no failure or warning.
     pub priority: Option<Priority>,
     /// Identities that failed this way in two cycles or more (persistent failures).
@@ -196,6 +202,7 @@ impl Group {
             next_retry: None,
             failures: 0,
             needs_action: 0,
+            informational: 0,
             priority: None,
             persistent_identities: 0,
             cycle: None,
@@ -339,10 +346,17 @@ impl Groups {
         }
         if matches!(ev.status(), Status::Failure | Status::Warning) {
             g.failures += 1;
-            if Priority::of(r.diagnosis.as_ref(), &r.facts) == Priority::NeedsAction {
-                g.needs_action += 1;
+            let priority = Priority::of(r.diagnosis.as_ref(), &r.facts);
+            match priority {
+                Priority::NeedsAction => g.needs_action += 1,
+                Priority::Informational => g.informational += 1,
+                Priority::WillRetry => {}
             }
-            if let Some(id) = ev.identity() {
+            // An informational event seen again next cycle is no persistent failure.
+            if let Some(id) = ev
+                .identity()
+                .filter(|_| priority != Priority::Informational)
+            {
                 let cycle = ev.cycle_id.as_deref().unwrap_or("");
                 match g.identity_cycles.get_mut(id) {
                     Some((first, again)) => *again |= first != cycle,
@@ -446,6 +460,8 @@ impl Groups {
                 .count() as u64;
             let p = if g.needs_action > 0 || g.persistent_identities > 0 {
                 Priority::NeedsAction
+            } else if g.informational == g.failures {
+                Priority::Informational
             } else {
                 Priority::WillRetry
             };
@@ -543,6 +559,35 @@ mod tests {
         assert_eq!(f(Some(Retry::Automatic), 9), Priority::NeedsAction);
         assert_eq!(f(Some(Retry::Manual), 0), Priority::NeedsAction);
         assert_eq!(f(None, 0), Priority::NeedsAction, "unclassified");
+        // Informational whatever the retry count: nothing to fix.
+        assert_eq!(f(Some(Retry::None), 9), Priority::Informational);
+    }
+
+    #[test]
+    fn informational_failures_never_need_action_even_when_they_persist() {
+        let mut g = Groups::default();
+        for (who, cycle) in [("p", "c1"), ("p", "c2"), ("p", "c3")] {
+            g.add(
+                GroupKey::Diagnosis,
+                &failure("notice", who, cycle, Some(Retry::None), 5),
+            );
+        }
+        g.add(
+            GroupKey::Diagnosis,
+            &failure("real", "q", "c1", Some(Retry::Manual), 0),
+        );
+        let v = g.finish();
+        let got: Vec<_> = v
+            .iter()
+            .map(|g| (g.key.as_str(), g.priority, g.persistent_identities))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("real", Some(Priority::NeedsAction), 0),
+                ("notice", Some(Priority::Informational), 0),
+            ]
+        );
     }
 
     #[test]

@@ -125,10 +125,11 @@ struct Rank {
 }
 
 pub struct Matcher {
-    codes: HashMap<String, usize>,
+    /// Each code's entries: one per system at most.
+    codes: HashMap<String, Vec<usize>>,
     /// The same codes in lower case: a code typed or pasted in another case still
     /// matches (an exact match is tried first).
-    codes_folded: HashMap<String, usize>,
+    codes_folded: HashMap<String, Vec<usize>>,
     /// Built on first use: narrows the patterns to run on a text.
     prefilter: OnceLock<Prefilter>,
     sources: Vec<String>,
@@ -192,8 +193,8 @@ impl<'a> Prepared<'a> {
 
 impl Matcher {
     pub fn new(entries: &[Entry]) -> Result<Matcher> {
-        let mut codes = HashMap::new();
-        let mut codes_folded = HashMap::new();
+        let mut codes: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut codes_folded: HashMap<String, Vec<usize>> = HashMap::new();
         let mut owners = Vec::new();
         let mut sources = Vec::new();
         let mut http: HashMap<u16, Vec<usize>> = HashMap::new();
@@ -202,8 +203,15 @@ impl Matcher {
         for (i, e) in entries.iter().enumerate() {
             ids.insert(e.id.clone(), i);
             for c in &e.codes {
-                codes.insert(c.clone(), i);
-                codes_folded.insert(c.to_lowercase(), i);
+                // Per system, the entry loaded last owns the code: a user's file, loaded
+                // after the built-in ones, takes a code over.
+                for list in [
+                    codes.entry(c.clone()).or_default(),
+                    codes_folded.entry(c.to_lowercase()).or_default(),
+                ] {
+                    list.retain(|&j| entries[j].system != e.system);
+                    list.push(i);
+                }
             }
             for (k, p) in e.patterns.iter().enumerate() {
                 owners.push((i, k));
@@ -230,12 +238,12 @@ impl Matcher {
         })
     }
 
-    /// The entry whose code this is, exactly or else in another case.
-    fn code(&self, c: &str) -> Option<usize> {
+    /// The entries whose code this is, exactly or else in another case.
+    fn code(&self, c: &str) -> &[usize] {
         self.codes
             .get(c)
             .or_else(|| self.codes_folded.get(&c.to_lowercase()))
-            .copied()
+            .map_or(&[], Vec::as_slice)
     }
 
     fn prefilter(&self) -> &Prefilter {
@@ -314,11 +322,11 @@ impl Matcher {
             add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, caps);
         }
         let decided = |found: &Vec<Candidate>| !q.all && found.iter().any(|c| c.rank.class == 0);
-        if !decided(&found)
-            && let Some(i) = q.code.and_then(|c| self.code(c.trim()))
-        {
-            let caps = self.captures_of(entries, i, &prepared);
-            add(&mut found, i, MatchedBy::Code, Layer::Code, 0, caps);
+        if !decided(&found) {
+            for &i in q.code.map_or(&[][..], |c| self.code(c.trim())) {
+                let caps = self.captures_of(entries, i, &prepared);
+                add(&mut found, i, MatchedBy::Code, Layer::Code, 0, caps);
+            }
         }
         // Found by its code, an event needs the pattern pass only if a target's answer
         // inside the reason could say something more specific.
@@ -350,7 +358,7 @@ impl Matcher {
         if q.embedded_codes && (q.all || !specific(&found)) {
             for p in &prepared {
                 for m in self.token.find_iter(&p.text) {
-                    if let Some(i) = self.code(m.as_str()) {
+                    for &i in self.code(m.as_str()) {
                         let caps = self.captures_of(entries, i, &prepared);
                         let layer = p.layer_at(m.start());
                         add(&mut found, i, MatchedBy::EmbeddedCode, layer, 0, caps);

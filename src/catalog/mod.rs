@@ -132,6 +132,8 @@ vocabulary!(Retry {
     Automatic = "automatic",
     NextCycle = "next-cycle",
     Manual = "manual",
+    // Informational: a skip or notice that needs no fix and is not retried.
+    None = "none",
 });
 
 /// The texts of an entry in one language.
@@ -165,6 +167,10 @@ struct EntryDef {
     priority: i32,
     #[serde(default)]
     docs: Vec<String>,
+    /// Where the entry's claims come from (a seed document and section, a Microsoft
+    /// Learn page, a vendor article, a corpus file), so that a reviewer can check them.
+    #[serde(default)]
+    source: Vec<String>,
     #[serde(default)]
     examples: Vec<String>,
     en: Texts,
@@ -236,6 +242,7 @@ pub struct Entry {
     pub tasks: Vec<String>,
     pub priority: i32,
     pub docs: Vec<String>,
+    pub source: Vec<String>,
     pub examples: Vec<String>,
     pub en: Texts,
     pub ja: Texts,
@@ -335,10 +342,16 @@ impl Catalog {
     }
 }
 
+/// Ids are unique; a code belongs to one entry per system (two systems may use the same
+/// code name: School Data Sync classic reports Entra's `DuplicateTargetEntries`).
 fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
-    let mut codes: HashMap<&str, &str> = existing
+    let mut codes: HashMap<(&str, System), &str> = existing
         .iter()
-        .flat_map(|e| e.codes.iter().map(move |c| (c.as_str(), e.id.as_str())))
+        .flat_map(|e| {
+            e.codes
+                .iter()
+                .map(move |c| ((c.as_str(), e.system), e.id.as_str()))
+        })
         .collect();
     let mut ids: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
     for e in new {
@@ -346,7 +359,7 @@ fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
             bail!("{file}: entry '{}' is defined twice", e.id);
         }
         for c in &e.codes {
-            if let Some(other) = codes.insert(c, &e.id) {
+            if let Some(other) = codes.insert((c, e.system), &e.id) {
                 bail!(
                     "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
                     e.id
@@ -453,6 +466,7 @@ fn validate(d: EntryDef, origin: &str, compile: bool) -> Result<Entry> {
         tasks: d.tasks,
         priority: d.priority,
         docs: d.docs,
+        source: d.source,
         examples: d.examples,
         en: d.en,
         ja: d.ja,

@@ -213,6 +213,11 @@ pub fn pattern(src: &str) -> String {
         }
     }
     drop_final_period(&mut out);
+    // A pattern anchored at the end still matches a message cut short with an ellipsis.
+    if out.ends_with('$') && !out.ends_with("\\$") {
+        out.pop();
+        out.push_str(r"(?:\s*\.\.\.)?\s*$");
+    }
     out
 }
 
@@ -284,6 +289,11 @@ mod tests {
         assert_eq!(pattern("a  b"), "a b");
         assert_eq!(pattern("a  {2}"), "a  {2}");
         assert_eq!(pattern("a ?b"), "a ?b");
+        assert_eq!(
+            pattern(r"^only this\.?\s*$"),
+            r"^only this\.?\s*(?:\s*\.\.\.)?\s*$"
+        );
+        assert_eq!(pattern(r"costs \$"), r"costs \$");
         assert_eq!(
             pattern(r"Error: A value\. No, x; y"),
             r"Error: ?A value\.? ?No, ?x; ?y"

@@ -154,3 +154,173 @@ fn nearly_every_builtin_pattern_has_a_required_literal() {
         sources.len()
     );
 }
+
+/// Words a Japanese text may carry in Latin letters: product names and technical terms.
+/// Identifiers (attribute names, codes: inner capitals, digits, `_`, `.`) and acronyms pass
+/// by their shape; English inside （ ）, quotes or 「」 is there on purpose (the term the
+/// admin searches for).
+const JA_LATIN_WORDS: &str = "
+Microsoft Entra Azure Active Directory AD ID IDs IIJ CloudGate UNO School Data Sync SDS
+Office Google Workspace Gmail AWS IAM Identity Center Salesforce ServiceNow Slack Zoom
+Tableau Atlassian Jira Confluence GitHub GitLab Box Dropbox LINE WORKS Workday
+SuccessFactors SAP Exchange Online Teams Windows PowerShell Graph Connect Cloud Excel Chrome
+Edge Safari Firefox Android iOS iPhone iPad macOS Mac Cybertrust LaunchDarkly Miro Pulumi
+Airtable Grafana Okta Zscaler Snowflake Databricks Figma Webex Egnyte Workplace Meta Intune
+Defender Purview Outlook OneDrive SharePoint Yammer Viva Copilot Power Automate Apps Logic
+Dynamics Skype Kerberos NTLM ADFS Federation Services Server Linux Java Bearer Basic Beta
+Unicode ASCII Base64 OpenID Kusto Log Analytics Monitor Sentinel Splunk Zendesk Enterprise
+Grid Employee Central Service Bus Framework Password Importer Web Cookie true false null
+";
+
+/// British spellings that Microsoft's US English writes otherwise.
+const BRITISH: &str = r"(?i)\b(licence\w*|authoris\w*|organis\w*|synchronis\w*|recognis\w*|behaviour\w*|colour\w*|catalogue\w*|cancell\w*|analys(?:e|es|ed|ing)\b|centre\w*|favour\w*|honour\w*|labell\w*|modell\w*|travell\w*|programme\w*|minimis\w*|prioritis\w*|normalis\w*|customis\w*|initialis\w*|utilis\w*|finalis\w*|enrol\b|enrols\b|judgement|whilst|e-mail\w*)";
+
+/// The Latin words of a Japanese text that are neither allowed nor identifiers, and
+/// whether it uses ASCII parentheses in its prose.
+fn japanese_problems(text: &str) -> Vec<String> {
+    // A mapping expression (`Switch([a],[b],"","N/A")`, `Mid(…)`) is code, written as is.
+    let expression =
+        regex::Regex::new(r"[A-Za-z_][A-Za-z0-9_]*\((?:[^()\n]|\([^()\n]*\))*\)").expect("regex");
+    let text = &*expression.replace_all(text, " ");
+    let spans = regex::Regex::new(
+        r#"https?://\S+|\{[^}]*\}|「[^」\n]*」|『[^』\n]*』|（[^）\n]*）|\([^)\n]*\)|“[^”\n]*”|"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\[[^\]\n]*\]"#,
+    )
+    .expect("regex");
+    let allowed: HashSet<&str> = JA_LATIN_WORDS.split_whitespace().collect();
+    let bare = spans.replace_all(text, " ");
+    let word = regex::Regex::new(r"[A-Za-z][A-Za-z0-9_.\-/@:+#]*").expect("regex");
+    let identifier = regex::Regex::new(r"[A-Z].*[A-Z]|[a-z][A-Z]|[0-9_./@:+#-]").expect("regex");
+    let mut out = Vec::new();
+    for w in word.find_iter(&bare) {
+        let core = w.as_str().trim_end_matches(['.', ':', '/', '-']);
+        if allowed.contains(core)
+            || identifier.is_match(core)
+            || core.chars().all(|c| c.is_ascii_uppercase())
+        {
+            continue;
+        }
+        out.push(format!("English word '{}'", w.as_str()));
+    }
+    let code =
+        regex::Regex::new(r#"https?://\S+|\{[^}]*\}|`[^`]*`|'[^']*'|"[^"]*""#).expect("regex");
+    if code.replace_all(text, " ").contains(['(', ')']) {
+        out.push("ASCII parentheses (use （ ）)".to_owned());
+    }
+    out
+}
+
+/// The catalog's words, checked: every entry says where its claims come from; English is
+/// Microsoft's US spelling; Japanese reads as Japanese (no stray English words, full-width
+/// parentheses, steps ending in 〜ます。 or 〜です。, never 〜ください).
+#[test]
+fn texts_follow_the_style_rules() {
+    let cat = builtin();
+    let british = regex::Regex::new(BRITISH).expect("regex");
+    let trailing_aside = regex::Regex::new(r"\s*[（(][^（）()]*[）)]\s*。$").expect("regex");
+    let mut problems = Vec::new();
+    let mut unsourced = 0;
+    for e in &cat.entries {
+        if e.source.is_empty() || e.source.iter().any(|s| s.trim().is_empty()) {
+            problems.push(format!("{}: no source", e.id));
+        }
+        unsourced += usize::from(e.source.iter().any(|s| s.starts_with("unsourced")));
+        let en = std::iter::once(&e.en.title)
+            .chain([&e.en.explanation])
+            .chain(e.en.steps.iter());
+        for text in en {
+            for m in british.find_iter(text) {
+                problems.push(format!("{} (en): British spelling '{}'", e.id, m.as_str()));
+            }
+        }
+        let ja = std::iter::once(&e.ja.title)
+            .chain([&e.ja.explanation])
+            .chain(e.ja.steps.iter());
+        for text in ja {
+            for p in japanese_problems(text) {
+                problems.push(format!("{} (ja): {p}: {text}", e.id));
+            }
+        }
+        for step in &e.ja.steps {
+            let s = trailing_aside.replace(step.trim(), "。");
+            if s.ends_with("ください。") || s.ends_with("ください") {
+                problems.push(format!("{} (ja): a step ends in ください: {step}", e.id));
+            } else if !(s.ends_with("ます。") || s.ends_with("です。") || s.ends_with("ません。"))
+            {
+                problems.push(format!(
+                    "{} (ja): a step does not end in 〜ます。: {step}",
+                    e.id
+                ));
+            }
+        }
+    }
+    println!(
+        "{unsourced} of {} entries say they have no source",
+        cat.entries.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{}\n{} problems",
+        problems.join("\n"),
+        problems.len()
+    );
+}
+
+/// An informational entry (retry `none`) tells the admin nothing is broken: its steps
+/// must not send them to fix something on the next cycle.
+#[test]
+fn informational_entries_do_not_ask_for_a_retry() {
+    let cat = builtin();
+    let none: Vec<&Entry> = cat
+        .entries
+        .iter()
+        .filter(|e| e.retry == Retry::None)
+        .collect();
+    assert!(!none.is_empty(), "skips and notices are informational");
+    for e in none {
+        for s in &e.en.steps {
+            assert!(
+                !s.to_lowercase().contains("next cycle") || s.contains("no action"),
+                "{}: {s}",
+                e.id
+            );
+        }
+    }
+}
+
+/// A code names one entry per system: School Data Sync classic reports Entra's code names
+/// (`DuplicateTargetEntries`), and `--system` tells them apart; within a system a code is
+/// unique.
+#[test]
+fn a_code_is_unique_within_its_system_only() {
+    let entry = |id: &str, system: &str| {
+        format!(
+            "[[entry]]\nid = \"{id}\"\nsystem = \"{system}\"\ncategory = \"conflict\"\nretry = \"next-cycle\"\ncodes = [\"SharedCode\"]\nsource = [\"test\"]\nexamples = [\"SharedCode\"]\n[entry.en]\ntitle = \"t\"\nexplanation = \"x\"\nsteps = [\"y\"]\n[entry.ja]\ntitle = \"t\"\nexplanation = \"x\"\nsteps = [\"y\"]\n"
+        )
+    };
+    let two_systems = format!("{}{}", entry("entra.a", "entra"), entry("sds.a", "sds"));
+    let cat = Catalog::only(&[("t.toml".into(), two_systems)]).expect("loads");
+    let ctx = |system| Context {
+        system,
+        ..Context::default()
+    };
+    let id = |system| {
+        explain(&cat, "SharedCode", ctx(system), Lang::En)
+            .first()
+            .map(|e| e.diagnosis.id.clone())
+    };
+    assert_eq!(id(Some(System::Sds)).as_deref(), Some("sds.a"));
+    assert_eq!(id(Some(System::Entra)).as_deref(), Some("entra.a"));
+    assert_eq!(
+        id(None).as_deref(),
+        Some("entra.a"),
+        "ties go to the lower id"
+    );
+    let same_system = format!("{}{}", entry("entra.a", "entra"), entry("entra.b", "entra"));
+    let e = Catalog::only(&[("t.toml".into(), same_system)])
+        .err()
+        .expect("refused");
+    assert!(
+        format!("{e:#}").contains("already claimed by entry 'entra.a'"),
+        "{e:#}"
+    );
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Category, Entry, Lang, System, Texts};
 use crate::cli::{ExplainFormat, ExportFormat, ListFormat};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::render::csv::{guard, io_of};
 use crate::render::{Style, sanitize};
 
@@ -24,6 +24,7 @@ struct WireEntry<'a> {
     tasks: &'a [String],
     priority: i32,
     docs: &'a [String],
+    source: &'a [String],
     examples: &'a [String],
     en: &'a Texts,
     ja: &'a Texts,
@@ -42,6 +43,7 @@ fn wire(e: &Entry) -> WireEntry<'_> {
         tasks: &e.tasks,
         priority: e.priority,
         docs: &e.docs,
+        source: &e.source,
         examples: &e.examples,
         en: &e.en,
         ja: &e.ja,
@@ -122,8 +124,8 @@ pub fn list(
                 table.add_row(vec![
                     e.id.as_str(),
                     e.system.as_str(),
-                    e.category.as_str(),
-                    e.retry.as_str(),
+                    e.category.label(lang),
+                    e.retry.label(lang),
                     e.texts(lang).title.as_str(),
                 ]);
             }
@@ -147,6 +149,7 @@ fn csv_entries(entries: &[&Entry], lang: Lang, w: &mut dyn Write) -> Result<()> 
         "title",
         "explanation",
         "steps",
+        "source",
     ])
     .map_err(io_of)?;
     for e in entries {
@@ -175,6 +178,7 @@ fn csv_entries(entries: &[&Entry], lang: Lang, w: &mut dyn Write) -> Result<()> 
                 .map(|(i, s)| format!("{}. {s}", i + 1))
                 .collect::<Vec<_>>()
                 .join("\n"),
+            e.source.join("\n"),
         ];
         out.write_record(row.iter().map(|c| guard(c).into_owned()))
             .map_err(io_of)?;
@@ -207,7 +211,7 @@ pub fn show(
                 t(lang, "system"),
                 e.system,
                 t(lang, "category"),
-                e.category,
+                e.category.label(lang),
                 t(lang, "retry"),
                 crate::render::table::retry_text(e.retry, lang)
             )?;
@@ -231,6 +235,9 @@ pub fn show(
             }
             for d in &e.docs {
                 writeln!(w, "  {}: {d}", t(lang, "docs"))?;
+            }
+            for s in &e.source {
+                writeln!(w, "  {}: {}", t(lang, "source"), sanitize(s))?;
             }
             writeln!(w, "  ({})", e.origin)?;
         }

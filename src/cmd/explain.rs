@@ -5,11 +5,11 @@ use std::io::{self, BufRead, Write};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Lang, System};
+use crate::catalog::{Catalog, Category, Lang, System};
 use crate::classify::{Context, Explained, explain};
 use crate::cli::{ExplainFormat, FormatArg};
 use crate::error::Exit;
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::render::markdown::cell;
 use crate::render::one_line;
 use crate::render::table::retry_text;
@@ -51,7 +51,7 @@ struct WireGuess<'a> {
 struct Guess<'a> {
     id: &'a str,
     system: System,
-    category: &'static str,
+    category: Category,
     title: &'a str,
     similarity: f64,
 }
@@ -137,7 +137,7 @@ pub fn run(
                         .map(|g| WireGuess {
                             id: g.id,
                             system: g.system.as_str(),
-                            category: g.category,
+                            category: g.category.as_str(),
                             title: g.title,
                             similarity: (g.similarity * 100.0).round() / 100.0,
                         })
@@ -177,7 +177,7 @@ fn guesses<'a>(
             Guess {
                 id: &e.id,
                 system: e.system,
-                category: e.category.as_str(),
+                category: e.category,
                 title: &e.texts(lang).title,
                 similarity: g.score,
             }
@@ -243,7 +243,7 @@ fn text(
                     "    - {} ({}, {}) {} {}",
                     g.id,
                     one_line(g.title),
-                    g.category,
+                    g.category.label(lang),
                     t(lang, "guess_similarity"),
                     percent(g.similarity)
                 )?;
@@ -259,7 +259,7 @@ fn text(
         t(lang, "system"),
         d.system.map(|s| s.as_str()).unwrap_or("-"),
         t(lang, "category"),
-        d.category,
+        d.category.label(lang),
         t(lang, "retry"),
         d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
         t(lang, "matched_by"),
@@ -291,7 +291,7 @@ fn text(
                 "    - {} ({}, {})",
                 o.diagnosis.id,
                 one_line(&o.diagnosis.title),
-                o.diagnosis.category
+                o.diagnosis.category.label(lang)
             )?;
         }
     }
@@ -319,7 +319,7 @@ fn markdown(
                     "- `{}` {} ({}, {} {})",
                     g.id,
                     cell(g.title),
-                    g.category,
+                    g.category.label(lang),
                     t(lang, "guess_similarity"),
                     percent(g.similarity)
                 )?;
@@ -336,7 +336,7 @@ fn markdown(
         t(lang, "system"),
         d.system.map(|s| s.as_str()).unwrap_or("-"),
         t(lang, "category"),
-        d.category,
+        d.category.label(lang),
         t(lang, "retry"),
         d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
     )?;

@@ -20,7 +20,7 @@ use serde::ser::SerializeMap;
 use crate::catalog::{Catalog, Lang, System};
 use crate::classify::{Context, Diagnosis, Explained, explain};
 use crate::cli::{EncodingArg, ExplainArgs, FormatArg};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::input::console::{self, Columns, ConsoleCsv};
 use crate::input::decode::{self, Decoded, EncodingChoice};
 use crate::reason::{self, Facts};
@@ -414,7 +414,7 @@ fn unclassified(system: Option<System>, lang: Lang) -> Diagnosis {
     d.steps = match lang {
         Lang::En => vec![
             "Look the message up in the vendor's manual or knowledge base (IIJ ID Service: Troubleshooting Failed Jobs; CloudGate UNO: the provisioning-error Q&A), or ask the vendor's support with the row attached.".to_owned(),
-            "Once you know the cause, add an entry for the message with --catalog FILE so that provlog recognises it next time.".to_owned(),
+            "Once you know the cause, add an entry for the message with --catalog FILE so that provlog recognizes it next time.".to_owned(),
         ],
         Lang::Ja => vec![
             "ベンダーのマニュアルやナレッジベース（IIJ ID サービス: 失敗したジョブのトラブルシューティング、CloudGate UNO: プロビジョニングエラーの Q&A）でメッセージを調べるか、この行を添えてベンダーのサポートに問い合わせてください。".to_owned(),
@@ -796,7 +796,7 @@ fn summary_lines(v: &View<'_>, lang: Lang) -> Vec<(&'static str, String)> {
 fn row_list(rows: &[u64], lang: Lang) -> String {
     let mut s: Vec<String> = rows.iter().take(SHOWN).map(u64::to_string).collect();
     if rows.len() > SHOWN {
-        s.push(format!("+{} {}", rows.len() - SHOWN, t(lang, "more")));
+        s.push(t(lang, "more_n").replace("{n}", &(rows.len() - SHOWN).to_string()));
     }
     s.join(", ")
 }
@@ -927,7 +927,7 @@ fn write_markdown(out: &mut dyn Write, v: &View<'_>, lang: Lang) -> Result<()> {
             "| {} | {} | {} | `{}` | {} | {} |",
             i + 1,
             g.count,
-            d.category.as_str(),
+            d.category.label(lang),
             d.id,
             cell(&d.title),
             cell(&row_list(&g.rows, lang))

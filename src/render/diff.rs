@@ -18,7 +18,7 @@ use super::wire::{WireDiagnosis, WireEvent};
 use super::{Style, one_line, shorten};
 use crate::catalog::Lang;
 use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::time::format_time;
 use comfy_table::{Cell, ColumnConstraint, Width};
 
@@ -153,7 +153,7 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
         let diagnosis = format!(
             "{}\n{}",
             one_line(&row.diagnosis.id),
-            row.diagnosis.category.as_str()
+            row.diagnosis.category.label(lang)
         );
         let mut when = row
             .last_failure
@@ -221,7 +221,7 @@ pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<(
             "| {} | {} | {} | `{}` {} | {} | {} | {} |",
             change_text(row.change, lang),
             cell(&row.identity),
-            row.diagnosis.category.as_str(),
+            row.diagnosis.category.label(lang),
             row.diagnosis.id.replace('`', "'").replace('|', "\\|"),
             cell(&row.diagnosis.title),
             counts_text(row),

@@ -53,7 +53,7 @@ pub fn render(w: &mut dyn Write, r: &Report, cat: &Catalog, opts: &DraftOptions)
     )?;
     let mut ids: HashSet<String> = cat.entries.iter().map(|e| e.id.clone()).collect();
     for g in groups {
-        entry(w, g, cat, opts.system, &mut ids)?;
+        entry(w, g, cat, opts.system, &opts.sources.join(", "), &mut ids)?;
     }
     Ok(())
 }
@@ -63,6 +63,7 @@ fn entry(
     g: &Group,
     cat: &Catalog,
     system: System,
+    sources: &str,
     ids: &mut HashSet<String>,
 ) -> io::Result<()> {
     let example = g.example.as_deref().unwrap_or("");
@@ -104,7 +105,7 @@ fn entry(
     writeln!(w, "category = {}   # {why}", quote(category.as_str()))?;
     writeln!(
         w,
-        "retry = \"next-cycle\"   # or automatic (the service retries by itself), manual"
+        "retry = \"next-cycle\"   # or automatic (the service retries by itself), manual, none (informational)"
     )?;
     if code_only {
         writeln!(w, "codes = [{}]", quote(example))?;
@@ -112,6 +113,14 @@ fn entry(
         writeln!(w, "patterns = [{}]", literal(&pattern))?;
     }
     writeln!(w, "examples = [{}]", literal(example))?;
+    writeln!(
+        w,
+        "source = [{}]   # add where the cause and the steps come from",
+        quote(&format!(
+            "provlog catalog draft: {} events in {}",
+            g.count, sources
+        ))
+    )?;
     writeln!(w)?;
     writeln!(w, "[entry.en]")?;
     writeln!(w, "title = \"TODO: a short title for this failure\"")?;

@@ -18,7 +18,7 @@ use super::table::retry_text;
 use super::{Style, one_line, sanitize, shorten};
 use crate::catalog::{Category, Lang};
 use crate::event::{Action, Status};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::report::activity::{Activity, CycleStats};
 use crate::report::{Group, GroupKey, Report};
 
@@ -157,10 +157,11 @@ fn text_on((r, g, b): (u8, u8, u8)) -> &'static str {
     if l > 150.0 { "#1f2328" } else { "#ffffff" }
 }
 
-fn badge(c: Category) -> String {
+fn badge(c: Category, lang: Lang) -> String {
     format!(
-        "<span class=\"badge cat-{0}\">{0}</span>",
-        escape(c.as_str())
+        "<span class=\"badge cat-{}\">{}</span>",
+        escape(c.as_str()),
+        escape(c.label(lang))
     )
 }
 
@@ -547,7 +548,7 @@ fn timeline(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Resu
             w,
             "<li><span class=\"swatch cat-{}\"></span>{} <span class=\"muted\">{}</span></li>",
             c.as_str(),
-            escape(c.as_str()),
+            escape(c.label(lang)),
             num(n)
         )?;
     }
@@ -569,7 +570,7 @@ fn timeline(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Resu
     )?;
     write!(w, "<tr><th>{}</th>", escape(t(lang, "html_bucket_start")))?;
     for c in &cats {
-        write!(w, "<th class=\"n\">{}</th>", escape(c.as_str()))?;
+        write!(w, "<th class=\"n\">{}</th>", escape(c.label(lang)))?;
     }
     writeln!(
         w,
@@ -743,10 +744,10 @@ fn cycles(
         escape(t(lang, "html_events")),
     )?;
     for x in &actions {
-        write!(w, "<th class=\"n\">{}</th>", escape(x.as_str()))?;
+        write!(w, "<th class=\"n\">{}</th>", escape(x.label(lang)))?;
     }
     for x in &statuses {
-        write!(w, "<th class=\"n\">{}</th>", escape(x.as_str()))?;
+        write!(w, "<th class=\"n\">{}</th>", escape(x.label(lang)))?;
     }
     writeln!(
         w,
@@ -882,7 +883,7 @@ fn diagnoses(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Res
         writeln!(
             w,
             "<p class=\"meta\">{} <code>{}</code> · {}</p>",
-            badge(cat),
+            badge(cat, lang),
             escape(&d.id),
             group_meta(g, lang)
         )?;
@@ -1080,7 +1081,7 @@ fn groups(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
             i + 1,
             escape(&g.key),
             num(g.count),
-            g.category().map(badge).unwrap_or_default(),
+            g.category().map(|c| badge(c, lang)).unwrap_or_default(),
             g.diagnosis
                 .as_ref()
                 .map(|d| escape(&d.title))
@@ -1113,13 +1114,13 @@ fn events(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
             w,
             "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"ids\">{}</td><td><code>{}</code></td><td>{}</td></tr>",
             e.time.as_ref().map(short_when).unwrap_or_default(),
-            escape(e.status().as_str()),
+            escape(e.status().label(lang)),
             escape(e.app().unwrap_or("")),
             escape(e.identity().unwrap_or("")),
             escape(e.error.code.as_deref().unwrap_or("")),
             rec.diagnosis
                 .as_ref()
-                .map(|d| format!("{} {}", badge(d.category), escape(&d.title)))
+                .map(|d| format!("{} {}", badge(d.category, lang), escape(&d.title)))
                 .unwrap_or_default()
         )?;
     }

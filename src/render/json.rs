@@ -171,7 +171,8 @@ struct WireGroup<'a> {
     last_time: Option<String>,
     max_retry_count: Option<u32>,
     next_retry: Option<String>,
-    /// `needs-action` or `will-retry`; `null` for a group with no failure or warning.
+    /// `needs-action`, `will-retry` or `informational`; `null` for a group with no failure
+    /// or warning.
     priority: Option<&'static str>,
     persistent_identities: u64,
     /// The cycle view only.

@@ -9,7 +9,7 @@ use super::table::{
     attribute_name, cycle_cells, priority_text, retry_text, summary_lines, warning_lines,
 };
 use super::{Style, one_line, shorten};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::report::{GroupKey, Report};
 use crate::time::format_time;
 
@@ -92,7 +92,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 w,
                 "| {} | {} | {} | {} | {} | {} |",
                 e.time.as_ref().map(format_time).unwrap_or_default(),
-                e.status().as_str(),
+                e.status().label(lang),
                 cell(&shorten(e.app().unwrap_or(""), MAX_CELL)),
                 cell(&shorten(e.identity().unwrap_or(""), MAX_CELL)),
                 cell(&shorten(e.error.code.as_deref().unwrap_or(""), MAX_CELL)),
@@ -125,11 +125,9 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         let ids: Vec<String> = g.identities.iter().map(|x| cell(&shorten(x, 40))).collect();
         let mut ids = ids.join(", ");
         if g.identity_count > g.identities.len() as u64 {
-            ids.push_str(&format!(
-                " +{} {}",
-                g.identity_count - g.identities.len() as u64,
-                t(lang, "more")
-            ));
+            let n = (g.identity_count - g.identities.len() as u64).to_string();
+            ids.push(' ');
+            ids.push_str(&t(lang, "more_n").replace("{n}", &n));
         }
         writeln!(
             w,
@@ -137,7 +135,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             i + 1,
             cell(&priority_text(g, lang, false)),
             g.count,
-            g.category().map(|c| c.as_str()).unwrap_or(""),
+            g.category().map(|c| c.label(lang)).unwrap_or(""),
             code(&g.key),
             g.diagnosis
                 .as_ref()
@@ -253,7 +251,7 @@ fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         if !c.risks().is_empty() {
             id.push_str(&format!(" **{}**", t(lang, "at_risk")));
         }
-        let [span, actions, statuses, top] = cycle_cells(c, ", ");
+        let [span, actions, statuses, top] = cycle_cells(c, lang, ", ");
         writeln!(
             w,
             "| {id} | {} | {} | {} | {} | {} | {} |",

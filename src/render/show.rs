@@ -20,7 +20,7 @@ use super::{Style, one_line, sanitize};
 use crate::catalog::Lang;
 use crate::classify::Diagnosis;
 use crate::event::{Event, Party, Status, Step};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::reason::Facts;
 use crate::report::Record;
 use crate::time::format_time;
@@ -38,8 +38,8 @@ fn summary_rows(e: &Event, lang: Lang) -> Vec<(&'static str, String)> {
         }
     };
     push("time_utc", e.time.as_ref().map(format_time));
-    push("status", e.status.map(|s| s.as_str().to_owned()));
-    push("action", e.action.map(|a| a.as_str().to_owned()));
+    push("status", e.status.map(|s| s.label(lang).to_owned()));
+    push("action", e.action.map(|a| a.label(lang).to_owned()));
     push("app", system_text(&e.service_principal));
     push("job_id", e.job_id.clone());
     push("cycle_id", e.cycle_id.clone());
@@ -87,10 +87,10 @@ fn party_text(p: &Party, lang: Lang) -> Option<String> {
 }
 
 /// The one-line headline: status, action, who, from where to where, when.
-fn headline(e: &Event) -> String {
+fn headline(e: &Event, lang: Lang) -> String {
     let mut parts = vec![
-        e.status().as_str().to_owned(),
-        e.action().as_str().to_owned(),
+        e.status().label(lang).to_owned(),
+        e.action().label(lang).to_owned(),
     ];
     if let Some(i) = e.identity() {
         parts.push(i.to_owned());
@@ -156,7 +156,11 @@ fn fact_rows(f: &Facts, lang: Lang) -> Vec<(String, String)> {
 
 /// Category, system, retry behaviour and how the entry was matched, on one line.
 fn diagnosis_line(d: &Diagnosis, lang: Lang) -> String {
-    let mut parts = vec![format!("{}: {}", t(lang, "category"), d.category.as_str())];
+    let mut parts = vec![format!(
+        "{}: {}",
+        t(lang, "category"),
+        d.category.label(lang)
+    )];
     if let Some(s) = d.system {
         parts.push(format!("{}: {}", t(lang, "system"), s.as_str()));
     }
@@ -174,11 +178,11 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
     s.split(['\n', '\r']).filter(|l| !l.trim().is_empty())
 }
 
-fn step_heading(n: usize, s: &Step) -> (String, &'static str, &'static str) {
+fn step_heading(n: usize, s: &Step, lang: Lang) -> (String, &'static str, &'static str) {
     (
         s.name.clone().unwrap_or_else(|| format!("#{n}")),
         s.step_type.as_str(),
-        s.status.as_str(),
+        s.status.label(lang),
     )
 }
 
@@ -255,7 +259,7 @@ pub fn table(
                 &format!("{} {}", t(lang, "change"), one_line(change))
             )
         )?;
-        writeln!(w, "{}", one_line(&headline(e)))?;
+        writeln!(w, "{}", one_line(&headline(e, lang)))?;
         if let Some(d) = &rec.diagnosis {
             writeln!(
                 w,
@@ -324,7 +328,7 @@ pub fn table(
             writeln!(w, "  {}", t(lang, "no_steps"))?;
         }
         for (k, s) in e.steps.iter().enumerate() {
-            let (name, kind, status) = step_heading(k + 1, s);
+            let (name, kind, status) = step_heading(k + 1, s, lang);
             let status = if s.status == Status::Failure {
                 red(&style, &status.to_uppercase())
             } else {
@@ -461,8 +465,8 @@ pub fn markdown(
             code(e.change_id.as_deref().unwrap_or("?"))
         )?;
         writeln!(w)?;
-        let status = e.status().as_str();
-        let line = headline(e);
+        let status = e.status().label(lang);
+        let line = headline(e, lang);
         match line.strip_prefix(status) {
             Some(rest) if !rest.is_empty() => writeln!(w, "**{status}** {}", cell(rest))?,
             _ => writeln!(w, "{}", cell(&line))?,
@@ -574,7 +578,7 @@ pub fn markdown(
             writeln!(w, "{}", t(lang, "no_steps"))?;
         }
         for (k, s) in e.steps.iter().enumerate() {
-            let (name, kind, status) = step_heading(k + 1, s);
+            let (name, kind, status) = step_heading(k + 1, s, lang);
             let status = if s.status == Status::Failure {
                 format!("**{status}**")
             } else {

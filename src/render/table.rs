@@ -7,7 +7,7 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use super::{Style, one_line, shorten};
 use crate::catalog::{Category, Lang, Retry};
 use crate::cycles::{Check, CycleStats, RiskReason, Warning};
-use crate::i18n::t;
+use crate::i18n::{Label, t};
 use crate::report::{Group, GroupKey, NO_ATTRIBUTE, Priority, Report, Summary};
 use crate::time::format_time;
 
@@ -60,7 +60,7 @@ pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
     let statuses: Vec<String> = s
         .by_status
         .iter()
-        .map(|(k, v)| format!("{} {v}", k.as_str()))
+        .map(|(k, v)| format!("{} {v}", k.label(lang)))
         .collect();
     lines.push((t(lang, "by_status"), statuses.join(" · ")));
     let actions: Vec<String> = s
@@ -68,9 +68,9 @@ pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
         .iter()
         .map(|(k, v)| {
             if *k == crate::event::Action::Update && s.noise > 0 {
-                format!("{} {v} ({} {})", k.as_str(), s.noise, t(lang, "noise"))
+                format!("{} {v} ({} {})", k.label(lang), s.noise, t(lang, "noise"))
             } else {
-                format!("{} {v}", k.as_str())
+                format!("{} {v}", k.label(lang))
             }
         })
         .collect();
@@ -149,7 +149,7 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
     let entries: Vec<String> = w
         .entries
         .iter()
-        .map(|(id, cat, n)| format!("{} ({}, {n})", one_line(id), cat.as_str()))
+        .map(|(id, cat, n)| format!("{} ({}, {n})", one_line(id), cat.label(lang)))
         .collect();
     vec![
         first,
@@ -213,6 +213,7 @@ pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
             ),
             None => t(lang, "priority_will_retry").to_owned(),
         },
+        Some(Priority::Informational) => t(lang, "priority_informational").to_owned(),
     }
 }
 
@@ -233,6 +234,7 @@ pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
         Retry::Automatic => t(lang, "retry_automatic"),
         Retry::NextCycle => t(lang, "retry_next_cycle"),
         Retry::Manual => t(lang, "retry_manual"),
+        Retry::None => t(lang, "retry_none"),
     }
 }
 
@@ -351,7 +353,7 @@ pub fn unicode_width(s: &str) -> usize {
 pub(crate) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
     match c {
         Some(c) => {
-            let cell = Cell::new(c.as_str());
+            let cell = Cell::new(c.label(style.lang));
             if style.color {
                 cell.fg(category_color(c))
             } else {
@@ -370,7 +372,8 @@ fn identities_text(g: &Group, lang: Lang) -> String {
         .collect();
     let shown = ids.len() as u64;
     if g.identity_count > shown {
-        ids.push(format!("+{} {}", g.identity_count - shown, t(lang, "more")));
+        let n = (g.identity_count - shown).to_string();
+        ids.push(t(lang, "more_n").replace("{n}", &n));
     }
     ids.join("\n")
 }
@@ -419,6 +422,7 @@ fn priority_cell(g: &Group, style: &Style) -> Cell {
     match (style.color, g.priority) {
         (true, Some(Priority::NeedsAction)) => cell.fg(Color::Red),
         (true, Some(Priority::WillRetry)) => cell.fg(Color::Blue),
+        (true, Some(Priority::Informational)) => cell.fg(Color::Green),
         _ => cell,
     }
 }
@@ -609,7 +613,7 @@ pub fn counts_line<K: Copy>(
 }
 
 /// The cells of one cycle of the cycle view: span, by action, by status, top diagnoses.
-pub fn cycle_cells(c: &CycleStats, sep: &str) -> [String; 4] {
+pub fn cycle_cells(c: &CycleStats, lang: Lang, sep: &str) -> [String; 4] {
     let span = match (c.first, c.last) {
         (Some(f), Some(l)) => format!("{} … {}", format_time(&f), format_time(&l)),
         _ => String::new(),
@@ -621,8 +625,8 @@ pub fn cycle_cells(c: &CycleStats, sep: &str) -> [String; 4] {
         .collect();
     [
         span,
-        counts_line(&c.by_action, |a| a.as_str(), sep),
-        counts_line(&c.by_status, |s| s.as_str(), sep),
+        counts_line(&c.by_action, |a| a.label(lang), sep),
+        counts_line(&c.by_status, |s| s.label(lang), sep),
         top.join(sep),
     ]
 }
@@ -662,7 +666,7 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
         if !c.risks().is_empty() {
             id.push_str(&format!("\n! {}", t(lang, "at_risk")));
         }
-        let [span, actions, statuses, top] = cycle_cells(c, "\n");
+        let [span, actions, statuses, top] = cycle_cells(c, lang, "\n");
         table.add_row(vec![
             Cell::new(id),
             Cell::new(span.replace(" … ", "\n")),
@@ -755,8 +759,8 @@ fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> 
         let e = &rec.event;
         table.add_row(vec![
             Cell::new(e.time.as_ref().map(format_time).unwrap_or_default()),
-            Cell::new(e.status().as_str()),
-            Cell::new(e.action().as_str()),
+            Cell::new(e.status().label(lang)),
+            Cell::new(e.action().label(lang)),
             Cell::new(
                 e.app()
                     .map(|a| shorten(&one_line(a), 60))

@@ -250,9 +250,22 @@ fn cycle(job: &str, cycle: &str, hour: u32, successes: u32, failures: &[&str]) -
 /// - j5-small/v: 5 of 9 failed → too few events for the share rule
 fn quarantine_export() -> Vec<E> {
     let mut v = Vec::new();
-    v.extend(cycle("j1-auth", "x1", 1, 4, &["Unauthorized"; 8]));
+    // A credential failure: the code Entra logs when the target refuses its credentials.
+    v.extend(cycle(
+        "j1-auth",
+        "x1",
+        1,
+        4,
+        &["SystemForCrossDomainIdentityManagementCredentialValidationFailure"; 8],
+    ));
     v.extend(cycle("j1-auth", "x2", 2, 10, &[]));
-    v.extend(cycle("j2-fine", "y1", 3, 18, &["Unauthorized"; 2]));
+    v.extend(cycle(
+        "j2-fine",
+        "y1",
+        3,
+        18,
+        &["SystemForCrossDomainIdentityManagementCredentialValidationFailure"; 2],
+    ));
     v.extend(cycle("j2-fine", "y2", 4, 5, &["TooManyRequests"; 5]));
     v.extend(cycle("j3-outage", "z", 5, 4, &["InternalServerError"; 6]));
     v.extend(cycle(
@@ -295,7 +308,10 @@ fn cycles_over_the_thresholds_warn_and_the_others_do_not() {
         serde_json::json!(["mostly-auth-permission-target-config", "high-failure-share"])
     );
     assert_eq!(j1["check_first"], serde_json::json!(["credentials"]));
-    assert_eq!(j1["entries"][0]["id"], "entra.target-unauthorized");
+    assert_eq!(
+        j1["entries"][0]["id"],
+        "entra.quarantine-invalid-credentials"
+    );
     assert_eq!(j1["entries"][0]["count"], 8);
     let j3 = w("j3-outage");
     assert_eq!(j3["reasons"], serde_json::json!(["high-failure-share"]));
@@ -335,7 +351,7 @@ fn warnings_read_in_every_view_and_language_whatever_the_filters() {
     );
     assert!(t.contains("Check first: the credentials"), "{t}");
     assert!(
-        t.contains("Catalog entries: entra.target-unauthorized (auth, 8)"),
+        t.contains("Catalog entries: entra.quarantine-invalid-credentials (auth, 8)"),
         "{t}"
     );
     // The summary comes before the groups.
