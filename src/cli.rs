@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 downloads, Graph API pages, Azure Monitor and Log Analytics exports), groups the failures by \
 cause, and says what each cause means and what to do. It also explains IIJ ID Service, \
 CloudGate UNO and School Data Sync error messages.",
-    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog diff yesterday.json today.json\n  provlog explain \"Forbidden (403) Insufficient privileges to complete the operation.\"\n  provlog catalog list --system iij"
+    after_help = "Examples:\n  provlog analyze export.json\n  provlog analyze export.json --format ndjson | jq .\n  provlog diff yesterday.json today.json\n  provlog explain \"Another object with the same value for property proxyAddresses already exists.\"\n  provlog catalog list --system iij"
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -87,9 +87,18 @@ counted once. Only failures are compared; warnings and skipped events are not.",
     },
     /// Print the man page (roff)
     #[command(
-        after_long_help = "Install, for example:\n  provlog man > ~/.local/share/man/man1/provlog.1"
+        after_long_help = "Install every page, for example:\n  provlog man --dir ~/.local/share/man/man1\n\nOr read one:\n  provlog man analyze | man -l -"
     )]
-    Man,
+    Man {
+        /// The page of this subcommand (`analyze`, `catalog draft`, ...); without it, the
+        /// page of provlog itself
+        #[arg(value_name = "SUBCOMMAND")]
+        command: Vec<String>,
+        /// Write every page (provlog.1, provlog-analyze.1, ...) into this folder, creating
+        /// it if needed
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,6 +123,29 @@ pub enum FormatArg {
     Markdown,
     /// One self-contained page with charts (open it in a browser, print it to PDF)
     Html,
+}
+
+/// The formats of `diff` and `explain`: every format but the HTML report, which is for
+/// `analyze` (the help lists only what a command accepts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+    Markdown,
+}
+
+impl From<TextFormat> for FormatArg {
+    fn from(f: TextFormat) -> FormatArg {
+        match f {
+            TextFormat::Table => FormatArg::Table,
+            TextFormat::Json => FormatArg::Json,
+            TextFormat::Ndjson => FormatArg::Ndjson,
+            TextFormat::Csv => FormatArg::Csv,
+            TextFormat::Markdown => FormatArg::Markdown,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -262,8 +294,8 @@ pub struct DiffArgs {
     #[arg(help_heading = "Inputs", long, value_name = "FILE")]
     pub new: Vec<PathBuf>,
     /// Output format
-    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = TextFormat::Table)]
+    pub format: TextFormat,
     /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)
     #[arg(help_heading = "Output", long, overrides_with = "no_bom")]
     pub bom: bool,
@@ -286,7 +318,7 @@ pub struct ExplainArgs {
     pub text: Vec<String>,
     /// Output format [default: table; csv with --csv]
     #[arg(long, short = 'f', value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<TextFormat>,
     /// The IIJ job type or operation the message came with (validate.user, ...)
     #[arg(long)]
     pub task: Option<String>,
@@ -390,7 +422,12 @@ pub enum ExportFormat {
 
 /// `provlog FILE` means `provlog analyze FILE`: insert the subcommand when the first
 /// argument that is not a global option is not a known command.
-pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+/// With no command and no file at all, an export piped in (`cat x.json | provlog`) is
+/// analyzed too; on a terminal the usage is shown instead of waiting for input.
+pub fn with_default_command(
+    args: Vec<std::ffi::OsString>,
+    stdin_is_terminal: bool,
+) -> Vec<std::ffi::OsString> {
     const COMMANDS: &[&str] = &[
         "analyze",
         "explain",
@@ -427,7 +464,12 @@ pub fn with_default_command(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
         out.insert(i, "analyze".into());
         return out;
     }
-    args
+    if stdin_is_terminal {
+        return args;
+    }
+    let mut out = args;
+    out.push("analyze".into());
+    out
 }
 
 /// `--redact keep-domain` means `--redact=keep-domain`. The value is optional, so clap
@@ -476,14 +518,22 @@ mod tests {
                 .map(Into::into)
                 .collect::<Vec<std::ffi::OsString>>()
         };
-        let got = with_default_command(args(&["provlog", "x.json"]));
+        let tty = true;
+        let got = with_default_command(args(&["provlog", "x.json"]), tty);
         assert_eq!(got, args(&["provlog", "analyze", "x.json"]));
-        let got = with_default_command(args(&["provlog", "--lang", "ja", "x.json"]));
+        let got = with_default_command(args(&["provlog", "--lang", "ja", "x.json"]), tty);
         assert_eq!(got, args(&["provlog", "--lang", "ja", "analyze", "x.json"]));
-        let got = with_default_command(args(&["provlog", "explain", "x"]));
+        let got = with_default_command(args(&["provlog", "explain", "x"]), tty);
         assert_eq!(got, args(&["provlog", "explain", "x"]));
-        let got = with_default_command(args(&["provlog", "--version"]));
+        let got = with_default_command(args(&["provlog", "--version"]), tty);
         assert_eq!(got, args(&["provlog", "--version"]));
+        // Nothing but an export on stdin: analyze it; on a terminal, the usage.
+        let got = with_default_command(args(&["provlog"]), false);
+        assert_eq!(got, args(&["provlog", "analyze"]));
+        let got = with_default_command(args(&["provlog", "--lang", "ja"]), false);
+        assert_eq!(got, args(&["provlog", "--lang", "ja", "analyze"]));
+        let got = with_default_command(args(&["provlog"]), true);
+        assert_eq!(got, args(&["provlog"]));
     }
 
     #[test]

@@ -420,7 +420,7 @@ mod tests {
             new_file: pos.get(1).map(PathBuf::from),
             old: old.iter().map(PathBuf::from).collect(),
             new: new.iter().map(PathBuf::from).collect(),
-            format: crate::cli::FormatArg::Table,
+            format: crate::cli::TextFormat::Table,
             bom: false,
             no_bom: false,
         }

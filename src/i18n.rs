@@ -80,6 +80,76 @@ impl Label for Retry {
     }
 }
 
+/// A readable label for a fact's name (a parsed fact or a catalog pattern's capture):
+/// the common ones in both languages, any other spelled out from its name
+/// (`fileName` → "File name").
+pub fn fact_label(key: &str, lang: Lang) -> String {
+    let known: Option<(&str, &str)> = match key {
+        "target_message" => Some(("Message from the target", "ターゲットのメッセージ")),
+        "scim_type" => Some(("SCIM error type", "SCIM エラーの種類")),
+        "aadsts" => Some(("AADSTS code", "AADSTS コード")),
+        "reason_phrase" => Some(("HTTP reason", "HTTP の理由")),
+        "graph_code" => Some(("Graph error code", "Graph のエラー コード")),
+        "record" => Some(("Record", "レコード")),
+        "field" => Some(("Field", "フィールド")),
+        "fileName" => Some(("File", "ファイル")),
+        "apiEndPoint" => Some(("API endpoint", "API エンドポイント")),
+        "attribute" => Some(("Attribute", "属性")),
+        "attributes" => Some(("Attributes", "属性")),
+        "value" => Some(("Value", "値")),
+        "property" => Some(("Property", "プロパティ")),
+        "message" => Some(("Message", "メッセージ")),
+        "operation" => Some(("Operation", "操作")),
+        "identity" => Some(("Identity", "対象")),
+        "app" | "app_name" => Some(("App", "アプリ")),
+        "app_id" => Some(("App ID", "アプリ ID")),
+        "job_id" => Some(("Job ID", "ジョブ ID")),
+        "error" => Some(("Error", "エラー")),
+        "count" => Some(("Count", "件数")),
+        "sku" => Some(("SKU", "SKU")),
+        "service" => Some(("Service", "サービス")),
+        "tenant" | "tenant_id" => Some(("Tenant", "テナント")),
+        "resource" => Some(("Resource", "リソース")),
+        "group" => Some(("Group", "グループ")),
+        "object_type" => Some(("Object type", "オブジェクトの種類")),
+        "account" | "account_id" => Some(("Account", "アカウント")),
+        "address" => Some(("Address", "アドレス")),
+        "email" => Some(("Email", "メール アドレス")),
+        "status" => Some(("Status", "状態")),
+        "trace_id" => Some(("Trace ID", "トレース ID")),
+        "correlation_id" => Some(("Correlation ID", "相関 ID")),
+        "timestamp" => Some(("Timestamp", "タイムスタンプ")),
+        "length" => Some(("Length", "長さ")),
+        "role" => Some(("Role", "ロール")),
+        "plan" | "plans" | "service_plans" => Some(("Service plans", "サービス プラン")),
+        "detail" => Some(("Detail", "詳細")),
+        "identifierType" => Some(("Identifier type", "識別子の種類")),
+        "entityType" => Some(("Entity type", "エンティティの種類")),
+        "licenseType" => Some(("License type", "ライセンスの種類")),
+        _ => None,
+    };
+    if let Some((en, ja)) = known {
+        return if lang == Lang::En { en } else { ja }.to_owned();
+    }
+    // fileInArchive -> "File in archive", delete_count -> "Delete count".
+    let mut words = String::new();
+    for (i, c) in key.chars().enumerate() {
+        if c == '_' || c == '-' {
+            words.push(' ');
+        } else if c.is_ascii_uppercase() && i > 0 {
+            words.push(' ');
+            words.push(c.to_ascii_lowercase());
+        } else {
+            words.push(c);
+        }
+    }
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(f) => f.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Returns the label for `key` in `lang`. Unknown keys come back unchanged, which a test
 /// guards against.
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
@@ -102,7 +172,16 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
         "apps" => ("Apps", "アプリ"),
         "cycles" => ("cycles", "サイクル"),
         "no_events" => ("No events match.", "条件に一致するイベントはありません。"),
+        "no_events_window" => (
+            "The time window was {since} … {until}; the input's events span {first} … {last}.",
+            "指定した期間は {since} … {until} で、入力のイベントは {first} … {last} の範囲です。",
+        ),
+        "window_start" => ("the start", "最初"),
+        "window_now" => ("now", "現在"),
+        "no_times" => ("(no times)", "(日時なし)"),
         "groups_by_diagnosis" => ("Failures by diagnosis", "診断別の失敗"),
+        "groups_by_diagnosis_skipped" => ("Skipped events by diagnosis", "診断別のスキップ"),
+        "groups_by_diagnosis_events" => ("Events by diagnosis", "診断別のイベント"),
         "groups_by" => ("Events grouped by", "グループ化:"),
         "count" => ("Count", "件数"),
         "category" => ("Category", "カテゴリ"),
@@ -498,6 +577,12 @@ mod tests {
             "time_span",
             "what_to_do",
             "no_match",
+            "no_events_window",
+            "groups_by_diagnosis_skipped",
+            "groups_by_diagnosis_events",
+            "window_start",
+            "window_now",
+            "no_times",
             "cause",
             "source",
             "template",

@@ -43,7 +43,7 @@ pub fn run(args: Vec<OsString>) -> u8 {
     if args.len() == 2 && (args[1] == "--version" || args[1] == "-V") {
         return print_version();
     }
-    let args = cli::join_redact_value(cli::with_default_command(args));
+    let args = cli::join_redact_value(cli::with_default_command(args, io::stdin().is_terminal()));
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -216,7 +216,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             Exit::Ok
         }
         Command::Explain(args) => {
-            let format = cmd::explain::format_of(args.format)?;
+            let format = cmd::explain::format_of(args.format.map(Into::into))?;
             let stdin = io::stdin();
             if args.text.is_empty() && stdin.is_terminal() {
                 let _ = writeln!(
@@ -259,7 +259,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 &catalog,
                 cmd::diff::Output {
                     writer: &mut out,
-                    format: args.format,
+                    format: args.format.into(),
                     style,
                     bom,
                 },
@@ -271,11 +271,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             clap_complete::generate(shell, &mut cmd, "provlog", &mut out);
             Exit::Ok
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(cmd).render(&mut out)?;
-            Exit::Ok
-        }
+        Command::Man { command, dir } => cmd::man::run(&command, dir.as_deref(), &mut out, err)?,
         Command::Catalog(c) => {
             match c {
                 CatalogCommand::List {

@@ -37,6 +37,9 @@ pub struct InputSummary {
     pub notes: Vec<String>,
 }
 
+/// A `--since`/`--until` window: either end may be open.
+pub type Window = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
     pub inputs: Vec<InputSummary>,
@@ -58,6 +61,10 @@ pub struct Summary {
     pub selected: u64,
     /// Jobs at risk of quarantine (see `cycles`).
     pub warnings: Vec<Warning>,
+    /// The statuses `--status` selected (empty: all), for the headings.
+    pub statuses: Vec<Status>,
+    /// The time window of `--since`/`--until`, when one was given.
+    pub window: Option<Window>,
     #[doc(hidden)]
     pub cycle_ids: HashSet<String>,
 }
@@ -220,6 +227,13 @@ impl Group {
             .iter()
             .max_by_key(|(c, n)| (**n, std::cmp::Reverse(**c)))
             .map(|(c, _)| *c)
+    }
+
+    /// The group's diagnoses, most frequent first (ties: the lower id), with their counts.
+    pub fn top_diagnoses(&self) -> Vec<(&Diagnosis, u64)> {
+        let mut v: Vec<(&Diagnosis, u64)> = self.diagnoses.values().map(|(n, d)| (d, *n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        v
     }
 
     pub fn top_code(&self) -> Option<&str> {

@@ -55,6 +55,12 @@ pub fn parse_relative(s: &str) -> Option<Duration> {
 }
 
 /// RFC 3339 in UTC with as many fractional digits as the value needs (none, or up to 9).
+/// A time for a person to read: RFC 3339 UTC to the second (the machine formats keep the
+/// source's precision with `format_time`).
+pub fn format_seconds(t: &DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 pub fn format_time(t: &DateTime<Utc>) -> String {
     let s = t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     // "…:36.027829800Z" -> "…:36.0278298Z", "…:36.000000000Z" -> "…:36Z"

@@ -16,7 +16,8 @@
 //!    envelope's own match (an IIJ job quoting a Graph error is IIJ's); then the code
 //!    over a pattern, the higher `priority`, the pattern that matched the longer stretch
 //!    of text (the more specific one), the entry whose `tasks` name the event's task, and
-//!    the id;
+//!    the id; between systems that match equally, Entra (the user names another with
+//!    `--system`);
 //! 3. (`explain` only) a known code appearing inside a pasted message; then phrases, the
 //!    entries of priority -2 or lower that know a category from common wording ("has
 //!    already been taken", "User not found"), deeper layers first;
@@ -120,6 +121,9 @@ struct Rank {
     depth: std::cmp::Reverse<u8>,
     tier: u8,
     priority: std::cmp::Reverse<i32>,
+    /// Matches of Entra and of another system that are otherwise equal: Entra's (the
+    /// system most messages come from; `--system` narrows to another).
+    not_entra: bool,
     len: std::cmp::Reverse<usize>,
     task_mismatch: bool,
 }
@@ -300,6 +304,7 @@ impl Matcher {
                     depth: std::cmp::Reverse(layer.depth()),
                     tier,
                     priority: std::cmp::Reverse(priority),
+                    not_entra: entries[entry].system != System::Entra,
                     len: std::cmp::Reverse(len),
                     task_mismatch: task_mismatch(entry),
                 },

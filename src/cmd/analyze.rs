@@ -479,6 +479,16 @@ pub fn run(
     if let Some(e) = an.write_error.take() {
         return Err(e.into());
     }
+    // Nothing could be read at all (a mistyped name, an empty stdin): the errors said it;
+    // an empty report would only look like an export without failures.
+    let nothing_read =
+        !an.summary.inputs.is_empty()
+            && an.summary.inputs.iter().all(|i| {
+                i.error.is_some() && i.format.is_none() && i.events == 0 && i.rejected == 0
+            });
+    if nothing_read {
+        return Ok(Exit::Error);
+    }
     match std::mem::replace(&mut an.stream, Stream::None) {
         Stream::Csv(c) => c.finish()?,
         Stream::Ndjson(w) => w.flush()?,
@@ -487,6 +497,9 @@ pub fn run(
     if let Some(w) = render_at_end {
         let mut summary = an.summary;
         summary.warnings = an.cycles.warnings();
+        let f = &an.cfg.filters;
+        summary.statuses = f.statuses.clone();
+        summary.window = (f.since.is_some() || f.until.is_some()).then_some((f.since, f.until));
         let outside_view = an.groups.outside;
         let report = Report {
             summary,

@@ -129,6 +129,7 @@ pub fn list(
                     e.texts(lang).title.as_str(),
                 ]);
             }
+            crate::render::table::keep_words_whole(&mut table, &[0]);
             writeln!(w, "{table}")?;
         }
     }

@@ -205,7 +205,7 @@ fn facts_lines(e: &Explained) -> Vec<String> {
         v.push(format!("retry_count: {n}"));
     }
     if let Some(n) = &f.next_retry {
-        v.push(format!("next_retry: {}", crate::time::format_time(n)));
+        v.push(format!("next_retry: {}", crate::time::format_seconds(n)));
     }
     if let Some(c) = &f.target_error_code {
         v.push(format!("target_error_code: {}", one_line(c)));

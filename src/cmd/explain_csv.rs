@@ -67,7 +67,7 @@ impl Options {
                 Some(EncodingArg::Utf16) => EncodingChoice::Utf16,
                 Some(EncodingArg::ShiftJis) => EncodingChoice::ShiftJis,
             },
-            format: a.format.unwrap_or(FormatArg::Csv),
+            format: a.format.map_or(FormatArg::Csv, Into::into),
             bom: if a.no_bom {
                 Some(false)
             } else {
@@ -852,6 +852,7 @@ fn write_table(out: &mut dyn Write, v: &View<'_>, style: &Style) -> Result<()> {
             Cell::new(row_list(&g.rows, lang)),
         ]);
     }
+    crate::render::table::keep_words_whole(&mut table, &[3]);
     writeln!(out, "{table}")?;
     for (i, g) in groups.iter().enumerate() {
         let d = g.diagnosis;

@@ -5,4 +5,5 @@ pub mod catalog;
 pub mod diff;
 pub mod explain;
 pub mod explain_csv;
+pub mod man;
 pub mod show;

@@ -45,8 +45,13 @@ pub fn guard(cell: &str) -> Cow<'_, str> {
     }
 }
 
+/// The events as CSV rows. The byte-order mark and the header are written with the first
+/// row (or at the end), so a run that could read nothing writes nothing.
 pub struct CsvOut<W: Write> {
-    inner: csv::Writer<W>,
+    /// The output until the first row, then the CSV writer over it.
+    waiting: Option<W>,
+    inner: Option<csv::Writer<W>>,
+    bom: bool,
 }
 
 /// The I/O error inside a csv error (so a closed pipe is recognised), else a generic one.
@@ -58,13 +63,27 @@ pub fn io_of(e: csv::Error) -> io::Error {
 }
 
 impl<W: Write> CsvOut<W> {
-    pub fn new(mut w: W, bom: bool) -> io::Result<CsvOut<W>> {
-        if bom {
-            w.write_all("\u{feff}".as_bytes())?;
+    pub fn new(w: W, bom: bool) -> io::Result<CsvOut<W>> {
+        Ok(CsvOut {
+            waiting: Some(w),
+            inner: None,
+            bom,
+        })
+    }
+
+    /// The writer, after the byte-order mark and the header.
+    fn started(&mut self) -> io::Result<&mut csv::Writer<W>> {
+        if let Some(mut w) = self.waiting.take() {
+            if self.bom {
+                w.write_all("\u{feff}".as_bytes())?;
+            }
+            let mut inner = csv::Writer::from_writer(w);
+            inner.write_record(HEADER).map_err(io_of)?;
+            self.inner = Some(inner);
         }
-        let mut inner = csv::Writer::from_writer(w);
-        inner.write_record(HEADER).map_err(io_of)?;
-        Ok(CsvOut { inner })
+        self.inner
+            .as_mut()
+            .ok_or_else(|| io::Error::other("CSV output already finished"))
     }
 
     pub fn row(&mut self, r: &Record) -> io::Result<()> {
@@ -99,13 +118,13 @@ impl<W: Write> CsvOut<W> {
             s(f.target_error_code.as_deref()),
             s(f.request_id.as_deref()),
         ];
-        self.inner
+        self.started()?
             .write_record(cells.iter().map(|c| guard(c).into_owned()))
             .map_err(io_of)
     }
 
     pub fn finish(mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.started()?.flush()
     }
 }
 

@@ -13,14 +13,14 @@ use serde::Serialize;
 
 use super::csv::{guard, io_of};
 use super::markdown::cell;
-use super::table::{header, new_table, unicode_width};
+use super::table::{header, keep_words_whole, new_table, unicode_width};
 use super::wire::{WireDiagnosis, WireEvent};
 use super::{Style, one_line, shorten};
 use crate::catalog::Lang;
 use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
 use crate::i18n::{Label, t};
-use crate::time::format_time;
-use comfy_table::{Cell, ColumnConstraint, Width};
+use crate::time::{format_seconds, format_time};
+use comfy_table::Cell;
 
 fn change_text(c: Change, lang: Lang) -> &'static str {
     match c {
@@ -44,7 +44,11 @@ fn side_text(s: &SideSummary, lang: Lang) -> String {
         t(lang, "successes_word")
     );
     if let (Some(f), Some(l)) = (s.first, s.last) {
-        line.push_str(&format!(" · {} … {}", format_time(&f), format_time(&l)));
+        line.push_str(&format!(
+            " · {} … {}",
+            format_seconds(&f),
+            format_seconds(&l)
+        ));
     }
     parts.push(line);
     parts.join("\n")
@@ -89,12 +93,12 @@ fn note(row: &DiffRow, lang: Lang) -> String {
             "{t}",
             &row.resolved_at
                 .as_ref()
-                .map(format_time)
+                .map(format_seconds)
                 .unwrap_or_default(),
         ),
         Some(ResolvedBy::Absence) => t(lang, "resolved_absence").to_owned(),
         None => match (row.latest.facts.retry_count, row.latest.facts.next_retry) {
-            (_, Some(n)) => format!("{} {}", t(lang, "next_retry"), format_time(&n)),
+            (_, Some(n)) => format!("{} {}", t(lang, "next_retry"), format_seconds(&n)),
             (Some(c), None) if c > 0 => {
                 format!("{} {c} {}", t(lang, "retried"), t(lang, "times"))
             }
@@ -158,7 +162,7 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
         let mut when = row
             .last_failure
             .as_ref()
-            .map(format_time)
+            .map(format_seconds)
             .unwrap_or_default();
         let note = note(row, lang);
         if !note.is_empty() {
@@ -173,20 +177,8 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
             Cell::new(when),
         ]);
     }
-    // Keep catalog ids (what `provlog explain` takes) and times whole; the widths include
-    // the cell padding.
-    let id_width = r
-        .rows
-        .iter()
-        .map(|row| row.diagnosis.id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(48) as u16;
-    for (col, width) in [(2, id_width + 2), (4, 22)] {
-        if let Some(c) = table.column_mut(col) {
-            c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
-        }
-    }
+    // Identities, catalog ids (what `provlog explain` takes) and times stay whole.
+    keep_words_whole(&mut table, &[1, 2, 4]);
     writeln!(w, "{table}")
 }
 
@@ -227,7 +219,7 @@ pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<(
             counts_text(row),
             row.last_failure
                 .as_ref()
-                .map(format_time)
+                .map(format_seconds)
                 .unwrap_or_default(),
             cell(&note(row, lang)),
         )?;

@@ -287,7 +287,11 @@ pub fn render(w: &mut dyn Write, r: &Report, a: &Activity, style: Style) -> io::
     summary(w, r, a, lang)?;
     let ranks = diagnosis_ranks(r);
     if r.summary.selected == 0 {
-        writeln!(w, "<p class=\"note\">{}</p>", escape(t(lang, "no_events")))?;
+        writeln!(
+            w,
+            "<p class=\"note\">{}</p>",
+            escape(&super::table::no_events_text(&r.summary, lang))
+        )?;
     } else {
         timeline(w, r, a, lang)?;
         top_chart(w, r, lang)?;
@@ -864,7 +868,11 @@ fn group_meta(g: &Group, lang: Lang) -> String {
 
 fn diagnoses(w: &mut dyn Write, r: &Report, a: &Activity, lang: Lang) -> io::Result<()> {
     writeln!(w, "<section id=\"diagnoses\">")?;
-    writeln!(w, "<h2>{}</h2>", escape(t(lang, "groups_by_diagnosis")))?;
+    writeln!(
+        w,
+        "<h2>{}</h2>",
+        escape(t(lang, super::table::diagnosis_heading(&r.summary)))
+    )?;
     for (i, g) in shown_groups(r).iter().enumerate() {
         let Some(d) = &g.diagnosis else { continue };
         let cat = g.category().unwrap_or(d.category);

@@ -181,9 +181,19 @@ struct WireGroup<'a> {
     /// The attribute view only.
     #[serde(skip_serializing_if = "Option::is_none")]
     offending: Option<Vec<WireAttributeRow<'a>>>,
+    /// The views by code, app, identity, step and template: every diagnosis of the group
+    /// with its count, most frequent first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diagnoses: Option<Vec<WireDiagnosisCount<'a>>>,
     /// The template view only: one message of the group as it was logged.
     #[serde(skip_serializing_if = "Option::is_none")]
     example: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct WireDiagnosisCount<'a> {
+    id: &'a str,
+    count: u64,
 }
 
 #[derive(Serialize)]
@@ -229,6 +239,18 @@ fn group(g: &Group, by: crate::report::GroupKey) -> WireGroup<'_> {
         cycle: g.cycle.as_ref().map(cycle),
         offending: (by == crate::report::GroupKey::Attribute)
             .then(|| g.attribute_rows.iter().map(attribute_row).collect()),
+        diagnoses: (!matches!(
+            by,
+            crate::report::GroupKey::Diagnosis
+                | crate::report::GroupKey::Cycle
+                | crate::report::GroupKey::Attribute
+        ))
+        .then(|| {
+            g.top_diagnoses()
+                .into_iter()
+                .map(|(d, count)| WireDiagnosisCount { id: &d.id, count })
+                .collect()
+        }),
         example: (by == crate::report::GroupKey::Template)
             .then_some(g.example.as_deref().unwrap_or("")),
     }

@@ -11,7 +11,7 @@ use super::table::{
 use super::{Style, one_line, shorten};
 use crate::i18n::{Label, t};
 use crate::report::{GroupKey, Report};
-use crate::time::format_time;
+use crate::time::format_seconds;
 
 /// Longest log value shown in one cell: a report is for reading, the JSON output has it all.
 const MAX_CELL: usize = 200;
@@ -30,12 +30,21 @@ pub fn cell(s: &str) -> String {
     // which are meant to show as they are (a backslash before a letter stays literal).
     let flat = one_line(&s.replace('\\', "\\\\"));
     let mut out = String::with_capacity(flat.len());
-    for c in flat.chars() {
+    let mut chars = flat.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '|' => out.push_str("\\|"),
             '`' => out.push_str("\\`"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
+            // Escaped only where Markdown would read them: `<` opening a tag, `>` opening
+            // a quote. A menu path (`Identity > Applications`) stays as typed, readable
+            // in plain-text ticket systems too.
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("\\<")
+            }
+            '>' if out.trim().is_empty() => out.push_str("\\>"),
             '*' | '_' | '[' | ']' => {
                 out.push('\\');
                 out.push(c);
@@ -71,7 +80,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(w)?;
     }
     if r.summary.selected == 0 {
-        writeln!(w, "{}", t(lang, "no_events"))?;
+        writeln!(w, "{}", super::table::no_events_text(&r.summary, lang))?;
         return Ok(());
     }
     if r.group_by == GroupKey::None {
@@ -91,7 +100,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             writeln!(
                 w,
                 "| {} | {} | {} | {} | {} | {} |",
-                e.time.as_ref().map(format_time).unwrap_or_default(),
+                e.time.as_ref().map(format_seconds).unwrap_or_default(),
                 e.status().label(lang),
                 cell(&shorten(e.app().unwrap_or(""), MAX_CELL)),
                 cell(&shorten(e.identity().unwrap_or(""), MAX_CELL)),
@@ -137,10 +146,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             g.count,
             g.category().map(|c| c.label(lang)).unwrap_or(""),
             code(&g.key),
-            g.diagnosis
-                .as_ref()
-                .map(|d| cell(&d.title))
-                .unwrap_or_default(),
+            cell(&super::table::diagnoses_text(g, lang, "; ")),
             ids
         )?;
     }
@@ -196,7 +202,11 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 ));
             }
             if let Some(n) = g.next_retry {
-                line.push_str(&format!("; {} {}", t(lang, "next_retry"), format_time(&n)));
+                line.push_str(&format!(
+                    "; {} {}",
+                    t(lang, "next_retry"),
+                    format_seconds(&n)
+                ));
             }
             writeln!(w, "{line}")?;
             writeln!(w)?;
@@ -318,7 +328,11 @@ mod tests {
         assert_eq!(cell("a|b"), "a\\|b");
         assert_eq!(cell("x`y"), "x\\`y");
         assert_eq!(cell("line1\nline2"), "line1 line2");
-        assert_eq!(cell("<script>"), "&lt;script&gt;");
+        assert_eq!(cell("<script>"), "\\<script>");
+        // Menu paths and comparisons read as typed, in Markdown and as plain text.
+        assert_eq!(cell("Identity > Applications"), "Identity > Applications");
+        assert_eq!(cell("a < 5 and <app>"), "a < 5 and \\<app>");
+        assert_eq!(cell("> quoted"), "\\> quoted");
         assert_eq!(cell("\u{1b}[2J"), "\\x1b\\[2J");
         assert_eq!(cell("a\\|b"), "a\\\\\\|b");
     }

@@ -23,7 +23,7 @@ use crate::event::{Event, Party, Status, Step};
 use crate::i18n::{Label, t};
 use crate::reason::Facts;
 use crate::report::Record;
-use crate::time::format_time;
+use crate::time::format_seconds;
 
 // ---------------------------------------------------------------------------------------
 // What every form shows, as plain (unescaped) text
@@ -37,7 +37,7 @@ fn summary_rows(e: &Event, lang: Lang) -> Vec<(&'static str, String)> {
             rows.push((key, v));
         }
     };
-    push("time_utc", e.time.as_ref().map(format_time));
+    push("time_utc", e.time.as_ref().map(format_seconds));
     push("status", e.status.map(|s| s.label(lang).to_owned()));
     push("action", e.action.map(|a| a.label(lang).to_owned()));
     push("app", system_text(&e.service_principal));
@@ -104,7 +104,7 @@ fn headline(e: &Event, lang: Lang) -> String {
         (None, None) => {}
     }
     if let Some(time) = &e.time {
-        parts.push(format_time(time));
+        parts.push(format_seconds(time));
     }
     parts.join(" · ")
 }
@@ -131,7 +131,7 @@ fn fact_rows(f: &Facts, lang: Lang) -> Vec<(String, String)> {
         rows.push((t(lang, "retry_count").to_owned(), n.to_string()));
     }
     if let Some(n) = &f.next_retry {
-        rows.push((t(lang, "next_retry_at").to_owned(), format_time(n)));
+        rows.push((t(lang, "next_retry_at").to_owned(), format_seconds(n)));
     }
     if let Some(c) = &f.target_error_code {
         rows.push((t(lang, "target_error_code").to_owned(), c.clone()));
@@ -150,7 +150,11 @@ fn fact_rows(f: &Facts, lang: Lang) -> Vec<(String, String)> {
         })
         .collect();
     extra.sort();
-    rows.extend(extra.into_iter().cloned());
+    rows.extend(
+        extra
+            .into_iter()
+            .map(|(k, v)| (crate::i18n::fact_label(k, lang), v.clone())),
+    );
     rows
 }
 

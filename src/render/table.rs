@@ -9,7 +9,7 @@ use crate::catalog::{Category, Lang, Retry};
 use crate::cycles::{Check, CycleStats, RiskReason, Warning};
 use crate::i18n::{Label, t};
 use crate::report::{Group, GroupKey, NO_ATTRIBUTE, Priority, Report, Summary};
-use crate::time::format_time;
+use crate::time::format_seconds;
 
 /// Width used when not writing to a terminal, so saved output is stable.
 const FIXED_WIDTH: u16 = 120;
@@ -50,10 +50,10 @@ pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
             t(lang, "time_span"),
             format!(
                 "{} … {} ({} {})",
-                format_time(&first),
-                format_time(&last),
+                format_seconds(&first),
+                format_seconds(&last),
                 t(lang, "newest"),
-                format_time(&last)
+                format_seconds(&last)
             ),
         ));
     }
@@ -112,7 +112,7 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
     }
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
         t.as_ref()
-            .map(format_time)
+            .map(format_seconds)
             .unwrap_or_else(|| "?".to_owned())
     };
     let mut first = format!(
@@ -209,7 +209,7 @@ pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
                 "{} ({} {})",
                 t(lang, "priority_will_retry"),
                 t(lang, "next_retry"),
-                format_time(&n)
+                format_seconds(&n)
             ),
             None => t(lang, "priority_will_retry").to_owned(),
         },
@@ -288,7 +288,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     writeln!(w)?;
     warnings_block(w, &r.summary, &style)?;
     if r.summary.selected == 0 {
-        writeln!(w, "{}", t(lang, "no_events"))?;
+        writeln!(w, "{}", no_events_text(&r.summary, lang))?;
         return Ok(());
     }
     match r.group_by {
@@ -312,7 +312,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             Ok(())
         }
         GroupKey::Diagnosis => {
-            writeln!(w, "{}", t(lang, "groups_by_diagnosis"))?;
+            writeln!(w, "{}", t(lang, diagnosis_heading(&r.summary)))?;
             diagnosis_table(w, &r.groups, &style)?;
             for (i, g) in r.groups.iter().enumerate() {
                 group_detail(w, i + 1, g, &style)?;
@@ -329,7 +329,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             if other == GroupKey::Template {
                 template_table(w, &r.groups, &style)?;
             } else {
-                key_table(w, &r.groups, &style)?;
+                key_table(w, &r.groups, other, &style)?;
             }
             if other == GroupKey::Template
                 && r.groups
@@ -341,6 +341,41 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The heading of the diagnosis view, after what `--status` selected: failures (and
+/// warnings), skipped events, or events.
+pub fn diagnosis_heading(s: &Summary) -> &'static str {
+    use crate::event::Status;
+    let failures = |st: &Status| matches!(st, Status::Failure | Status::Warning);
+    if !s.statuses.is_empty() && s.statuses.iter().all(failures) {
+        "groups_by_diagnosis"
+    } else if s.statuses == [Status::Skipped] {
+        "groups_by_diagnosis_skipped"
+    } else {
+        "groups_by_diagnosis_events"
+    }
+}
+
+/// "No events match.", and when a time window was given, the window and where the input's
+/// events lie, so that `--since 24h` on an older export says why it found nothing.
+pub fn no_events_text(s: &Summary, lang: Lang) -> String {
+    let mut text = t(lang, "no_events").to_owned();
+    if let Some((since, until)) = s.window {
+        let time = |t: Option<chrono::DateTime<chrono::Utc>>, none: &'static str| {
+            t.map(|t| format_seconds(&t))
+                .unwrap_or_else(|| self::t(lang, none).to_owned())
+        };
+        text.push_str(t(lang, "sentence_sep"));
+        text.push_str(
+            &t(lang, "no_events_window")
+                .replace("{since}", &time(since, "window_start"))
+                .replace("{until}", &time(until, "window_now"))
+                .replace("{first}", &time(s.first, "no_times"))
+                .replace("{last}", &time(s.last, "no_times")),
+        );
+    }
+    text
 }
 
 pub fn unicode_width(s: &str) -> usize {
@@ -414,7 +449,40 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
             Cell::new(identities_text(g, lang)),
         ]);
     }
+    keep_words_whole(&mut table, &[4, 5]);
     writeln!(w, "{table}")
+}
+
+/// Widest word comfy-table may keep whole in a column; a longer one wraps anyway, so that
+/// one log value cannot push a table far past the terminal.
+const MAX_WHOLE_WORD: u16 = 40;
+
+/// Makes the given columns at least as wide as their longest word (up to
+/// `MAX_WHOLE_WORD`), so that ids, UPNs, codes and change ids are never cut in the middle
+/// (which breaks copy and paste); the prose columns take the wrapping instead.
+pub(crate) fn keep_words_whole(table: &mut Table, columns: &[usize]) {
+    use comfy_table::{ColumnConstraint, Width};
+    for &c in columns {
+        let widest = table
+            .row_iter()
+            .filter_map(|r| r.cell_iter().nth(c))
+            .flat_map(|cell| {
+                cell.content()
+                    .split_whitespace()
+                    .map(unicode_width)
+                    .collect::<Vec<_>>()
+            })
+            .max()
+            .unwrap_or(0);
+        // The constraint counts the cell padding (one space each side) too.
+        let width = u16::try_from(widest)
+            .unwrap_or(u16::MAX)
+            .min(MAX_WHOLE_WORD)
+            .saturating_add(2);
+        if let Some(col) = table.column_mut(c) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(width)));
+        }
+    }
 }
 
 fn priority_cell(g: &Group, style: &Style) -> Cell {
@@ -483,7 +551,7 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
             retry.push_str(&format!(
                 "; {} {}",
                 t(lang, "next_retry"),
-                format_time(&next)
+                format_seconds(&next)
             ));
         }
         writeln!(w, "{retry}")?;
@@ -557,47 +625,66 @@ fn template_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Res
             Cell::new(shorten(&one_line(&g.key), 300)),
         ]);
     }
+    keep_words_whole(&mut table, &[2]);
     writeln!(w, "{table}")
 }
 
-fn key_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
-    let key_width = 60;
+/// The views by code, app, identity or step: each group's most frequent diagnoses. The
+/// code of the events is in the key (by code) or behind each diagnosis (`provlog show`,
+/// JSON), not in a column of its own: long Entra codes would leave no room for the rest.
+fn key_table(w: &mut dyn Write, groups: &[Group], by: GroupKey, style: &Style) -> io::Result<()> {
     let lang = style.lang;
+    // Grouped by identity, the key is the identity.
+    let identities = by != GroupKey::Identity;
     let mut table = new_table(style);
-    header(
-        &mut table,
-        &[
-            t(lang, "key"),
-            t(lang, "priority"),
-            t(lang, "count"),
-            t(lang, "category"),
-            t(lang, "code"),
-            t(lang, "diagnosis"),
-            t(lang, "identities"),
-        ],
-        style,
-    );
+    let mut head = vec![
+        t(lang, "key"),
+        t(lang, "priority"),
+        t(lang, "count"),
+        t(lang, "category"),
+        t(lang, "diagnosis"),
+    ];
+    if identities {
+        head.push(t(lang, "identities"));
+    }
+    header(&mut table, &head, style);
     for g in groups {
-        table.add_row(vec![
-            Cell::new(shorten(&one_line(&g.key), key_width)),
+        let mut row = vec![
+            Cell::new(shorten(&one_line(&g.key), usize::from(MAX_WHOLE_WORD))),
             priority_cell(g, style),
             Cell::new(g.count),
             category_cell(g.category(), style),
-            Cell::new(
-                g.top_code()
-                    .map(|c| shorten(&one_line(c), 60))
-                    .unwrap_or_default(),
-            ),
-            Cell::new(
-                g.diagnosis
-                    .as_ref()
-                    .map(|d| one_line(&d.title))
-                    .unwrap_or_default(),
-            ),
-            Cell::new(identities_text(g, lang)),
-        ]);
+            Cell::new(diagnoses_text(g, lang, "\n")),
+        ];
+        if identities {
+            row.push(Cell::new(identities_text(g, lang)));
+        }
+        table.add_row(row);
     }
+    keep_words_whole(&mut table, &[0, 5]);
     writeln!(w, "{table}")
+}
+
+/// How many of a group's diagnoses a view that groups by something else lists.
+pub const TOP_DIAGNOSES: usize = 3;
+
+/// A group's most frequent diagnoses, one a line with their counts, then "+N more": a
+/// group of one app or identity often fails in several ways.
+pub fn diagnoses_text(g: &Group, lang: Lang, sep: &str) -> String {
+    let top = g.top_diagnoses();
+    if let [(d, _)] = top.as_slice() {
+        return one_line(&d.title);
+    }
+    let mut lines: Vec<String> = top
+        .iter()
+        .take(TOP_DIAGNOSES)
+        .map(|(d, n)| format!("{} ×{n}", one_line(&d.title)))
+        .collect();
+    if top.len() > TOP_DIAGNOSES {
+        let n = (top.len() - TOP_DIAGNOSES).to_string();
+        lines.push(t(lang, "more_n").replace("{n}", &n));
+    }
+    lines.join(sep)
 }
 
 /// `name n · name n` over a count map.
@@ -615,7 +702,7 @@ pub fn counts_line<K: Copy>(
 /// The cells of one cycle of the cycle view: span, by action, by status, top diagnoses.
 pub fn cycle_cells(c: &CycleStats, lang: Lang, sep: &str) -> [String; 4] {
     let span = match (c.first, c.last) {
-        (Some(f), Some(l)) => format!("{} … {}", format_time(&f), format_time(&l)),
+        (Some(f), Some(l)) => format!("{} … {}", format_seconds(&f), format_seconds(&l)),
         _ => String::new(),
     };
     let top: Vec<String> = c
@@ -677,6 +764,7 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
             Cell::new(g.count),
         ]);
     }
+    keep_words_whole(&mut table, &[0, 1, 5]);
     writeln!(w, "{table}")
 }
 
@@ -736,6 +824,7 @@ fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
             ]);
         }
     }
+    keep_words_whole(&mut table, &[1, 3]);
     writeln!(w, "{table}")
 }
 
@@ -758,7 +847,7 @@ fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> 
     for rec in &r.records {
         let e = &rec.event;
         table.add_row(vec![
-            Cell::new(e.time.as_ref().map(format_time).unwrap_or_default()),
+            Cell::new(e.time.as_ref().map(format_seconds).unwrap_or_default()),
             Cell::new(e.status().label(lang)),
             Cell::new(e.action().label(lang)),
             Cell::new(
@@ -786,5 +875,6 @@ fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> 
             ),
         ]);
     }
+    keep_words_whole(&mut table, &[4, 5, 6]);
     writeln!(w, "{table}")
 }

@@ -293,7 +293,13 @@ proptest! {
         let cat = catalog();
         let examples: Vec<&String> = cat.entries.iter().flat_map(|e| &e.examples).collect();
         let ex = examples[pick as usize % examples.len()];
-        let want = provlog::classify::explain(cat, ex, Default::default(), Lang::En)
+        // Read where it came from, as `every_example_classifies_to_its_entry` does.
+        let owner = cat.entries.iter().find(|e| e.examples.contains(ex)).map(|e| e.system);
+        let ctx = provlog::classify::Context {
+            system: owner.filter(|s| *s != provlog::catalog::System::Entra),
+            ..Default::default()
+        };
+        let want = provlog::classify::explain(cat, ex, ctx, Lang::En)
             .first()
             .map(|e| e.diagnosis.id.clone());
         let mut t = ex.clone();
@@ -315,7 +321,7 @@ proptest! {
             t.pop();
             t.push_str(" \u{2026}");
         }
-        let got = provlog::classify::explain(cat, &t, Default::default(), Lang::En)
+        let got = provlog::classify::explain(cat, &t, ctx, Lang::En)
             .first()
             .map(|e| e.diagnosis.id.clone());
         prop_assert_eq!(got, want, "{:?} re-typed as {:?}", ex, t);

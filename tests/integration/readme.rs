@@ -52,7 +52,17 @@ fn output_of(spec: &str) -> String {
 
 #[test]
 fn readme_examples_match_real_output() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    check_examples("README.md", 4);
+}
+
+/// The Japanese README shows the Japanese output of the same commands.
+#[test]
+fn japanese_readme_examples_match_real_output() {
+    check_examples("README.ja.md", 3);
+}
+
+fn check_examples(name: &str, at_least: usize) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
     let readme = std::fs::read_to_string(&path).expect("README");
     let mut out = String::new();
     let mut lines = readme.split_inclusive('\n').peekable();
@@ -85,13 +95,13 @@ fn readme_examples_match_real_output() {
         out.push_str("```\n");
         checked += 1;
     }
-    assert!(checked >= 4, "only {checked} examples in the README");
+    assert!(checked >= at_least, "only {checked} examples in {name}");
     if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
         std::fs::write(&path, out).expect("write README");
         return;
     }
     assert!(
         stale.is_empty(),
-        "README examples out of date (UPDATE_GOLDEN=1 cargo test rewrites them): {stale:?}"
+        "{name} examples out of date (UPDATE_GOLDEN=1 cargo test rewrites them): {stale:?}"
     );
 }

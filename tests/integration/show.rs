@@ -298,12 +298,16 @@ fn log_text_cannot_escape_the_report() {
     );
     assert!(
         md.stdout
-            .contains("| `department` | x\\|y | &lt;b&gt;z&lt;/b&gt; |")
+            .contains("| `department` | x\\|y | \\<b>z\\</b> |")
     );
     assert!(
         md.stdout
             .contains("a\\|b \\x1b\\]0;title\\x07 \\*bold\\* \\[link\\](http://x)")
     );
-    assert!(md.stdout.contains("&lt;script&gt;"));
-    assert!(!md.stdout.contains("<script>"));
+    // A tag is escaped (`\<script>` reads as text in Markdown): no raw `<script>` remains.
+    assert!(md.stdout.contains("\\<script>"));
+    assert_eq!(
+        md.stdout.matches("<script").count(),
+        md.stdout.matches("\\<script").count()
+    );
 }
