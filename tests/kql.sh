@@ -36,9 +36,10 @@ as_root() {
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         say "installing Debian's nodejs and npm"
-        as_root apt-get update -qq >/dev/null &&
-            DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null ||
-            true
+        if ! { as_root apt-get update -qq >/dev/null &&
+            DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null; }; then
+            say "could not install nodejs and npm"
+        fi
     fi
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         say "SKIPPED: Node.js and npm are not installed and could not be installed (no network, apt or root)"
