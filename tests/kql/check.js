@@ -1,7 +1,7 @@
 'use strict';
 // Parses and semantically checks a KQL query against the Log Analytics table
 // AADProvisioningLogs with Microsoft's Kusto language service (@kusto/language-service-next,
-// the Bridge.NET build of Kusto.Language that Azure Data Explorer's editors use).
+// the Bridge.NET build of Microsoft's Kusto.Language parser and analyser).
 //
 //   node tests/kql/check.js FILE.kql
 //
@@ -11,7 +11,7 @@
 //     side's copy (Category -> Category1), so a later `Category` silently means the left
 //     side's (the table's own) column;
 //   - a regular expression (`matches regex`, extract, extract_all, replace_regex) that RE2,
-//     Kusto's regex engine, rejects: Kusto fails the whole query at run time. re2js, a
+//     Kusto's regex engine, rejects: Kusto refuses the whole query over one. re2js, a
 //     JavaScript port of RE2, compiles each literal one.
 // Each problem is printed with its line, column and the KQL line. Nothing is run.
 
