@@ -8,7 +8,8 @@
 #     error or a Content-Security-Policy violation (a control page proves the check sees them);
 #   - after the browser's HTML parser, each chart's SVG holds one <rect> per bar, counted
 #     independently from the JSON report (top groups) and the NDJSON report (failures per
-#     time bucket and category, using the bucket grid the page declares);
+#     time bucket and category, using the bucket grid the page declares), both read with
+#     python3 (the reports' readers below; no jq needed);
 #   - every in-page link has its target, and hostile values stayed text;
 #   - a screenshot was drawn.
 # Screenshots and pages are left in $BROWSER_OUT (default: <target dir>/browser).
@@ -58,7 +59,7 @@ if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja 2>/dev/null)" 
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-ipafont-gothic \
         >/dev/null 2>&1 || say "no Japanese font (the ja screenshot shows boxes)"
 fi
-command -v jq >/dev/null 2>&1 || fail "jq is needed to read the JSON reports"
+command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read the JSON reports"
 
 target=${CARGO_TARGET_DIR:-target}
 cargo build --locked --quiet
@@ -88,18 +89,56 @@ printf '%s' '<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="
 [ -n "$(console_of "$work/control.html" "$work/control")" ] ||
     fail "the console check did not see the control page's error"
 
+# Bars the JSON report calls for in the top chart: its groups (only diagnosed ones when
+# grouped by diagnosis), at most 20.
+top_groups() {
+    python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+groups = [g for g in r["groups"] if r["group_by"] != "diagnosis" or g.get("diagnosis") is not None]
+print(min(len(groups), 20))
+PY
+}
+
+# Bar segments the NDJSON report calls for in the timeline: distinct (time bucket, category)
+# pairs of the diagnosed failures, on the grid of bucket start $2 and width $3 seconds.
+timeline_segments() {
+    python3 - "$1" "$2" "$3" <<'PY'
+import calendar, json, re, sys, time
+path, start, width = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seen = set()
+for line in open(path, encoding="utf-8"):
+    if not line.strip():
+        continue
+    e = json.loads(line)
+    if e.get("status") == "success" or e.get("diagnosis") is None or e.get("time") is None:
+        continue
+    t = calendar.timegm(time.strptime(re.sub(r"\.[0-9]+", "", e["time"], count=1), "%Y-%m-%dT%H:%M:%SZ"))
+    seen.add(((t - start) // width, e["diagnosis"].get("category")))
+print(len(seen))
+PY
+}
+
 # <rect> elements inside the element that opens with id="$2" (up to its </figure>).
 rects_in() {
     awk -v id="id=\"$2\"" 'index($0, id) { on = 1 } on { n += gsub(/<rect/, "&") } on && /<\/figure>/ { exit } END { print n + 0 }' "$1"
 }
 attr_of() { grep -o "$2=\"[0-9-]*\"" "$1" | head -1 | sed 's/.*="\(.*\)"/\1/'; }
 
-# Exports that span days, made from the bundled one by moving events apart.
+# Exports that span days, made from the bundled one by moving events apart: event i moves
+# (i mod DAYS) days and (i mod 7) hours later (fractional seconds dropped).
 spread() {
-    jq -c --argjson days "$1" 'to_entries | map(.value.activityDateTime = (
-            (.value.activityDateTime | sub("\\.[0-9]+"; "") | fromdateiso8601)
-            + (.key % $days) * 86400 + (.key % 7) * 3600 | todateiso8601)) | map(.value)' \
-        fixtures/portal-export.json >"$2"
+    python3 - "$1" fixtures/portal-export.json >"$2" <<'PY'
+import calendar, json, re, sys, time
+days, path = int(sys.argv[1]), sys.argv[2]
+events = json.load(open(path, encoding="utf-8"))
+for i, e in enumerate(events):
+    t = calendar.timegm(time.strptime(re.sub(r"\.[0-9]+", "", e["activityDateTime"], count=1), "%Y-%m-%dT%H:%M:%SZ"))
+    t += (i % days) * 86400 + (i % 7) * 3600
+    e["activityDateTime"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+json.dump(events, sys.stdout, ensure_ascii=False, separators=(",", ":"))
+print()
+PY
 }
 spread 9 "$work/input-days.json"
 spread 28 "$work/input-month.json"
@@ -146,17 +185,14 @@ $console"
     dom="$work/$name.dom"
     grep -q '</html>' "$dom" || fail "$name: the browser returned no document"
 
-    want_top=$(jq '[if .group_by == "diagnosis" then .groups[] | select(.diagnosis != null) else .groups[] end] | length | if . > 20 then 20 else . end' "$work/$name.json")
+    want_top=$(top_groups "$work/$name.json")
     got_top=$(rects_in "$dom" chart-top)
     [ "$got_top" = "$want_top" ] || fail "$name: top chart has $got_top bars, the JSON report $want_top groups"
 
     start=$(attr_of "$dom" data-bucket-start)
     width=$(attr_of "$dom" data-bucket-seconds)
     [ -n "$start" ] && [ -n "$width" ] || fail "$name: no timeline chart"
-    want_tl=$(jq -s --argjson s "$start" --argjson w "$width" '
-        [.[] | select(.status != "success" and .diagnosis != null and .time != null)
-         | [(((.time | sub("\\.[0-9]+"; "") | fromdateiso8601) - $s) / $w | floor), .diagnosis.category]]
-        | unique | length' "$work/$name.ndjson")
+    want_tl=$(timeline_segments "$work/$name.ndjson" "$start" "$width")
     got_tl=$(rects_in "$dom" chart-timeline)
     [ "$got_tl" = "$want_tl" ] || fail "$name: timeline has $got_tl bar segments, the NDJSON report gives $want_tl"
 
