@@ -281,17 +281,25 @@ pub fn kql(cat: &Catalog) -> String {
         ));
     }
     q.push_str("];\n");
+    // AADProvisioningLogs holds Entra's provisioning events: only Entra's entries classify
+    // them (a code that another system shares, such as SDS classic's
+    // `DuplicateTargetEntries`, would otherwise join twice and double the row).
+    let entra: Vec<&Entry> = cat
+        .entries
+        .iter()
+        .filter(|e| e.system == System::Entra)
+        .collect();
     q.push_str("let ProvlogCodes = datatable(ErrorCode:string, CodeDiagnosis:string)[\n");
-    for e in &cat.entries {
-        for c in &e.codes {
+    let mut seen = std::collections::HashSet::new();
+    for e in &entra {
+        for c in e.codes.iter().filter(|c| seen.insert(c.as_str())) {
             q.push_str(&format!("    {}, {},\n", kql_str(c), kql_str(&e.id)));
         }
     }
     q.push_str("];\n");
-    let mut pats: Vec<(&Entry, &str)> = cat
-        .entries
+    let mut pats: Vec<(&Entry, &str)> = entra
         .iter()
-        .flat_map(|e| e.patterns.iter().map(move |p| (e, p.as_str())))
+        .flat_map(|e| e.patterns.iter().map(move |p| (*e, p.as_str())))
         .collect();
     pats.sort_by(|a, b| {
         b.0.priority
@@ -306,9 +314,15 @@ pub fn kql(cat: &Catalog) -> String {
     q.push_str("| join kind=leftouter ProvlogCodes on ErrorCode\n");
     q.push_str("| extend PatternDiagnosis = case(\n");
     for (e, p) in &pats {
+        // Case is ignored, as the CLI ignores it; `(?i)` is what RE2 understands.
+        let p = if p.starts_with("(?i)") {
+            (*p).to_owned()
+        } else {
+            format!("(?i){p}")
+        };
         q.push_str(&format!(
             "    Reason matches regex {}, {},\n",
-            kql_str(p),
+            kql_str(&p),
             kql_str(&e.id)
         ));
     }
@@ -446,8 +460,7 @@ AADProvisioningLogs
 | extend ErrorCode = tostring(ResultSignature), Reason = tostring(ResultDescription)
 | join kind=leftouter ProvlogCodes on ErrorCode
 | extend PatternDiagnosis = case(
-    Reason matches regex @"Format of (?P<attribute>\w+) is ""invalid""", @"iij.quote-test",
-    Reason matches regex @"StatusCode:\s*Conflict", @"entra.conflict",
+    Reason matches regex @"(?i)StatusCode:\s*Conflict", @"entra.conflict",
     "")
 | extend HttpStatus = extract(@"StatusCode:\s*(\w+)", 1, Reason)
 | extend HttpDiagnosis = case(
