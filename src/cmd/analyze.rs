@@ -13,7 +13,7 @@ use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
-use crate::input::{self, EventSink, Input, Problem};
+use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
@@ -59,9 +59,6 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     pb
 }
 
-/// Most record problems printed one by one; the rest are counted.
-const MAX_PROBLEMS_SHOWN: usize = 20;
-
 // One per run.
 #[allow(clippy::large_enum_variant)]
 enum Stream<'w> {
@@ -85,9 +82,8 @@ struct Analyzer<'a, 'w> {
     stream: Stream<'w>,
     write_error: Option<io::Error>,
     current: InputSummary,
-    problems_shown: usize,
-    problems: Vec<Problem>,
-    damage: Vec<Problem>,
+    /// What went wrong with records of the current input, for stderr.
+    problems: ProblemLog,
     failed: bool,
     warned: bool,
     progress: Option<indicatif::ProgressBar>,
@@ -236,16 +232,11 @@ impl EventSink for Analyzer<'_, '_> {
     fn rejected(&mut self, problem: Problem) {
         self.summary.rejected += 1;
         self.current.rejected += 1;
-        if self.problems_shown < MAX_PROBLEMS_SHOWN {
-            self.problems_shown += 1;
-            self.problems.push(problem);
-        }
+        self.problems.add(problem);
     }
 
     fn damaged(&mut self, problem: Problem) {
-        if self.damage.len() < MAX_PROBLEMS_SHOWN {
-            self.damage.push(problem);
-        }
+        self.problems.add(problem);
     }
 
     fn stop(&self) -> bool {
@@ -295,20 +286,20 @@ impl EventSink for LatestCycle {
 }
 
 /// Completes an input's summary from how reading it went, and says on stderr what went
-/// wrong. Returns false when the input could not be read as an export (exit status 2).
+/// wrong: its notes, one line per kind of problem with its records (`problems`), then the
+/// error that ended it. Returns false when the input could not be read as an export (exit
+/// status 2).
 pub fn finish_input(
     current: &mut InputSummary,
     outcome: &input::ReadOutcome,
+    problems: &mut ProblemLog,
     err: &mut dyn Write,
 ) -> bool {
     current.label = outcome.label.clone();
     current.format = outcome.format;
     current.notes = outcome.notes.clone();
-    for n in &outcome.notes {
-        warn(err, n);
-    }
+    report_input(outcome, problems, err);
     if let Some(p) = &outcome.fatal {
-        warn(err, p);
         current.error = Some(match &p.position {
             Some(pos) => format!("{pos}: {}", p.message),
             None => p.message.clone(),
@@ -322,6 +313,20 @@ pub fn finish_input(
         return false;
     }
     true
+}
+
+/// Says on stderr what reading one input gave besides events: its notes, one line per kind
+/// of problem with its records, then the error that ended it early.
+pub fn report_input(outcome: &input::ReadOutcome, problems: &mut ProblemLog, err: &mut dyn Write) {
+    for n in &outcome.notes {
+        warn(err, n);
+    }
+    for line in problems.take_lines() {
+        warn(err, line);
+    }
+    if let Some(p) = &outcome.fatal {
+        warn(err, p);
+    }
 }
 
 /// Prints a warning line on stderr. Messages quote file names, headers and values from the
@@ -392,9 +397,7 @@ pub fn run(
         stream,
         write_error: None,
         current: InputSummary::default(),
-        problems_shown: 0,
-        problems: Vec::new(),
-        damage: Vec::new(),
+        problems: ProblemLog::default(),
         failed: false,
         warned: false,
         progress,
@@ -422,7 +425,7 @@ pub fn run(
             break;
         }
         let mut current = std::mem::take(&mut an.current);
-        if !finish_input(&mut current, &outcome, err) {
+        if !finish_input(&mut current, &outcome, &mut an.problems, err) {
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
@@ -440,36 +443,10 @@ pub fn run(
         }
         return Ok(Exit::Interrupted);
     }
-    let problems = std::mem::take(&mut an.problems);
-    for p in &problems {
-        warn(err, p);
-    }
-    let rejected = an.summary.rejected;
-    if rejected > problems.len() as u64 {
-        warn(
-            err,
-            format!(
-                "{} more records could not be read",
-                rejected - problems.len() as u64
-            ),
-        );
-    }
     // A record that could not be read is bad input (exit 2) even though every other event
     // was still read; with --strict, so is an event kept with unreadable fields.
-    if rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
+    if an.summary.rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
         exit = Exit::Error;
-    }
-    for p in std::mem::take(&mut an.damage) {
-        warn(err, p);
-    }
-    if an.summary.damaged > 0 {
-        warn(
-            err,
-            format!(
-                "{} events had fields of the wrong type or form; they are kept with those fields empty",
-                an.summary.damaged
-            ),
-        );
     }
     let fail_on = match an.cfg.fail_on {
         Some(FailOn::Failure) => an.failed,

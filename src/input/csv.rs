@@ -150,7 +150,7 @@ fn for_each_row<R: Read>(
                 Ok(false) => return Ok(()),
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    let p = Problem::at_line(label, line, csv_error_text(&e));
+                    let p = Problem::at_line(label, line, csv_error_text(&e)).of_kind("csv-record");
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Err(p);
                     }
@@ -178,7 +178,8 @@ fn for_each_row<R: Read>(
                         format!(
                             "a quote opened in this row is never closed: the {swallowed} rows after it were read as one field (is a quote left open?)"
                         ),
-                    );
+                    )
+                    .of_kind("csv-open-quote");
                     if !f(Err(p)) {
                         return Ok(());
                     }
@@ -203,7 +204,8 @@ fn for_each_row<R: Read>(
                         ""
                     }
                 ),
-            ))
+            )
+            .of_kind("csv-row-width"))
         } else {
             let mut fields: Vec<&str> = Vec::with_capacity(width);
             let mut bad = None;
@@ -221,7 +223,8 @@ fn for_each_row<R: Read>(
                     label,
                     line,
                     format!("field {} is not valid UTF-8", i + 1),
-                )),
+                )
+                .of_kind("csv-utf8")),
                 None => {
                     if !f(Ok((&fields, line))) {
                         return Ok(());

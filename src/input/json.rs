@@ -21,8 +21,9 @@ pub trait JsonSink {
     /// One event. `at` gives its position (the start of the value holding it); it costs a
     /// scan of the buffer, so it is asked only to report a problem.
     fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64, at: &dyn Fn() -> Position);
-    /// A value that is not an event (counted as rejected, with what it was).
-    fn rejected(&mut self, record: u64, pos: Position, why: String);
+    /// A value that is not an event (counted as rejected, with what it was). `kind` names
+    /// the kind of problem when `why` holds details that differ from record to record.
+    fn rejected(&mut self, record: u64, pos: Position, why: String, kind: Option<&'static str>);
     /// True once no more events are wanted.
     fn stop(&self) -> bool;
     /// Bytes read so far, reported every megabyte or so.
@@ -143,6 +144,7 @@ pub fn read_json(
                         column: 0,
                     },
                     why,
+                    Some("ndjson-line"),
                 );
                 if !src.skip_line() {
                     return Ok(());
@@ -216,6 +218,7 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                             *record,
                             src.position_of(0),
                             format!("found {what}, not a provisioning event"),
+                            None,
                         ),
                     }
                 });
@@ -284,6 +287,7 @@ fn salvage(src: &Chunks, sink: &mut dyn JsonSink, record: &mut u64) {
                 *record,
                 src.position_of(0),
                 format!("found {what}, not a provisioning event"),
+                None,
             ),
         }
     });

@@ -78,6 +78,10 @@ pub struct Problem {
     pub file: String,
     pub position: Option<String>,
     pub message: String,
+    /// What makes two problems the same kind when their messages name a detail that
+    /// differs from record to record (a field count, a change id, a column); `None` when
+    /// the message itself is the kind. See [`ProblemLog`].
+    pub kind: Option<&'static str>,
 }
 
 impl Problem {
@@ -91,6 +95,7 @@ impl Problem {
                 format!("line {}, column {}", pos.line, pos.column)
             }),
             message: message.into(),
+            kind: None,
         }
     }
 
@@ -99,6 +104,7 @@ impl Problem {
             file: file.to_owned(),
             position: Some(format!("line {line}")),
             message: message.into(),
+            kind: None,
         }
     }
 
@@ -107,7 +113,79 @@ impl Problem {
             file: file.to_owned(),
             position: None,
             message: message.into(),
+            kind: None,
         }
+    }
+
+    /// The same problem, of the named kind (see [`Problem::kind`]).
+    #[must_use]
+    pub fn of_kind(mut self, kind: &'static str) -> Problem {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// What two problems of the same kind share: the kind's name, or else the message.
+    pub fn kind_key(&self) -> &str {
+        self.kind.unwrap_or(&self.message)
+    }
+}
+
+/// Most kinds of problem listed one by one for an input; problems of further kinds are
+/// counted in one line.
+pub const MAX_KINDS_SHOWN: usize = 20;
+
+/// Problems with records, worded for the person reading stderr: the same kind of problem
+/// repeated in one file is one line, at its first position, with how many more there were
+/// (`... (and 4 more like it)`); each other kind gets its own line. A file whose every
+/// element is wrong thus takes one line, not one per element. Counting records is the
+/// sink's business; this only groups the messages it is given.
+#[derive(Debug, Default)]
+pub struct ProblemLog {
+    /// The first problem of each kind, in the order the kinds were met, and how many more.
+    groups: Vec<(Problem, u64)>,
+    /// Problems of kinds past [`MAX_KINDS_SHOWN`], by file.
+    other: Vec<(String, u64)>,
+}
+
+impl ProblemLog {
+    pub fn add(&mut self, p: Problem) {
+        if let Some((_, more)) = self
+            .groups
+            .iter_mut()
+            .find(|(g, _)| g.file == p.file && g.kind_key() == p.kind_key())
+        {
+            *more = more.saturating_add(1);
+            return;
+        }
+        if self.groups.len() < MAX_KINDS_SHOWN {
+            self.groups.push((p, 0));
+            return;
+        }
+        match self.other.iter_mut().find(|(f, _)| *f == p.file) {
+            Some((_, n)) => *n = n.saturating_add(1),
+            None => self.other.push((p.file, 1)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.other.is_empty()
+    }
+
+    /// One line per kind (without the `provlog: ` prefix), and empties the log.
+    pub fn take_lines(&mut self) -> Vec<String> {
+        let mut lines: Vec<String> = std::mem::take(&mut self.groups)
+            .into_iter()
+            .map(|(p, more)| match more {
+                0 => p.to_string(),
+                n => format!("{p} (and {n} more like it)"),
+            })
+            .collect();
+        lines.extend(
+            std::mem::take(&mut self.other)
+                .into_iter()
+                .map(|(file, n)| format!("{file}: {n} more problems of other kinds")),
+        );
+        lines
     }
 }
 
@@ -546,8 +624,10 @@ impl JsonSink for JsonAdapter<'_> {
         }
     }
 
-    fn rejected(&mut self, _record: u64, pos: Position, why: String) {
-        self.sink.rejected(Problem::at(&self.label, &pos, why));
+    fn rejected(&mut self, _record: u64, pos: Position, why: String, kind: Option<&'static str>) {
+        let mut p = Problem::at(&self.label, &pos, why);
+        p.kind = kind;
+        self.sink.rejected(p);
     }
 
     fn stop(&self) -> bool {
@@ -574,6 +654,7 @@ pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: D
             if n == 1 { "it" } else { "them" },
         ),
     )
+    .of_kind("unreadable-fields")
 }
 
 fn read_json_stream(
@@ -715,4 +796,51 @@ fn read_set(
         Err(p) => outcome.fatal = Some(p),
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(file: &str, line: u64, message: &str) -> Problem {
+        Problem::at_line(file, line, message)
+    }
+
+    #[test]
+    fn problems_are_grouped_by_file_and_kind() {
+        let mut log = ProblemLog::default();
+        log.add(at("a.json", 1, "found a number, not a provisioning event"));
+        log.add(at("a.json", 2, "found a string, not a provisioning event"));
+        log.add(at("a.json", 3, "found a number, not a provisioning event"));
+        log.add(at("b.json", 1, "found a number, not a provisioning event"));
+        log.add(at("a.json", 4, "the row has 3 fields").of_kind("csv-row-width"));
+        log.add(at("a.json", 5, "the row has 4 fields").of_kind("csv-row-width"));
+        assert!(!log.is_empty());
+        assert_eq!(
+            log.take_lines(),
+            [
+                "a.json: line 1: found a number, not a provisioning event (and 1 more like it)",
+                "a.json: line 2: found a string, not a provisioning event",
+                "b.json: line 1: found a number, not a provisioning event",
+                "a.json: line 4: the row has 3 fields (and 1 more like it)",
+            ]
+        );
+        assert!(log.is_empty(), "taking the lines empties the log");
+    }
+
+    #[test]
+    fn kinds_past_the_limit_are_counted_by_file() {
+        let mut log = ProblemLog::default();
+        for i in 0..MAX_KINDS_SHOWN as u64 + 3 {
+            log.add(at("a.json", i + 1, &format!("problem {i}")));
+        }
+        log.add(at("a.json", 99, "problem 0"));
+        let lines = log.take_lines();
+        assert_eq!(lines.len(), MAX_KINDS_SHOWN + 1);
+        assert_eq!(lines[0], "a.json: line 1: problem 0 (and 1 more like it)");
+        assert_eq!(
+            lines[MAX_KINDS_SHOWN],
+            "a.json: 3 more problems of other kinds"
+        );
+    }
 }

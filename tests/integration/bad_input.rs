@@ -173,8 +173,13 @@ fn wrongly_typed_fields_are_kept_as_null_and_counted() {
     assert!(rows[0]["job_id"].is_null());
     assert!(rows[0]["reason"].is_null());
     assert_eq!(rows[0]["error_code"], "Timeout");
+    // One line for the one event (issue 17: no separate total line repeating it).
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("1 events had fields of the wrong type"),
+        lines[0].contains(
+            "line 1, column 2: the event with change id 11111111-2222-3333-4444-555555555555 has "
+        ),
         "{}",
         r.stderr
     );
@@ -208,4 +213,144 @@ fn deep_nesting_does_not_crash() {
     let (r, path) = analyze_bytes("deep.json", &bytes);
     assert_eq!(r.code, 2);
     one_line_error(&r, &path, "recursion limit");
+}
+
+/// The lines of stderr that name `path`.
+fn lines_about<'a>(r: &'a Run, path: &str) -> Vec<&'a str> {
+    r.stderr.lines().filter(|l| l.contains(path)).collect()
+}
+
+/// A file whose every element is wrong takes one line, at the first element, with a
+/// count; the summary still counts every record. See: provlog issue 17, item 17.
+#[test]
+fn a_problem_repeated_in_a_file_is_one_line_with_a_count() {
+    let (dir, path) = temp_file("nums.json", b"[1,2,3,4,5]");
+    let r = run(&["analyze", &path, "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let want = format!(
+        "provlog: {path}: line 1, column 2: found a number, not a provisioning event (and 4 more like it)"
+    );
+    let about: Vec<&str> = lines_about(&r, &path)
+        .into_iter()
+        .filter(|l| l.contains("not a provisioning event"))
+        .collect();
+    assert_eq!(about, [want.as_str()], "{}", r.stderr);
+    let s = &r.json()["summary"];
+    assert_eq!(s["records_read"], 5, "{s}");
+    assert_eq!(s["records_rejected"], 5, "{s}");
+    assert_eq!(s["events_kept"], 0, "{s}");
+    drop(dir);
+}
+
+/// Different kinds each get their line, in the order they were first met; the same kind
+/// in another file is that file's line. See: provlog issue 17, item 17.
+#[test]
+fn each_kind_of_problem_in_each_file_gets_one_line() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    std::fs::write(&a, b"[1, \"x\", 2, null, \"y\", 3]").expect("write");
+    std::fs::write(&b, b"[4, 5]").expect("write");
+    let (a, b) = (a.display().to_string(), b.display().to_string());
+    let r = run(&["analyze", &a, &b, "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let kinds: Vec<&str> = lines_about(&r, &a)
+        .into_iter()
+        .filter(|l| l.contains("not a provisioning event"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            format!(
+                "provlog: {a}: line 1, column 2: found a number, not a provisioning event (and 2 more like it)"
+            ),
+            format!(
+                "provlog: {a}: line 1, column 5: found a string, not a provisioning event (and 1 more like it)"
+            ),
+            format!("provlog: {a}: line 1, column 13: found null, not a provisioning event"),
+        ],
+        "{}",
+        r.stderr
+    );
+    let other: Vec<&str> = lines_about(&r, &b)
+        .into_iter()
+        .filter(|l| l.contains("not a provisioning event"))
+        .collect();
+    assert_eq!(
+        other,
+        [format!(
+            "provlog: {b}: line 1, column 2: found a number, not a provisioning event (and 1 more like it)"
+        )],
+        "{}",
+        r.stderr
+    );
+    let s = &r.json()["summary"];
+    assert_eq!(s["records_read"], 8, "{s}");
+    assert_eq!(s["records_rejected"], 8, "{s}");
+    drop(dir);
+}
+
+/// Problems whose messages differ only in a detail (a field count, a line inside the
+/// record, a change id) are one kind too: ragged CSV rows, broken NDJSON lines, events
+/// with unreadable fields. See: provlog issue 17, item 17.
+#[test]
+fn problems_differing_only_in_details_are_one_kind() {
+    // A Log Analytics CSV with rows of 3 and 4 fields among good ones.
+    let csv = "TenantId,TimeGenerated [UTC],ChangeId,ResultType,ResultDescription\n\
+        t,2026-11-24T08:00:00Z,c1,Failure,Bad value\n\
+        only,three,fields\n\
+        t,2026-11-24T08:00:01Z,c2,Failure,Bad value\n\
+        now,four,fields,here\n\
+        x,y,z\n";
+    let (dir, path) = temp_file("la.csv", csv.as_bytes());
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        lines_about(&r, &path),
+        [format!(
+            "provlog: {path}: line 3: the row has 3 fields but the header has 5 (and 2 more like it)"
+        )],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["summary"]["records_rejected"], 3);
+    assert_eq!(r.json()["summary"]["events_kept"], 2);
+    drop(dir);
+
+    // NDJSON: two lines broken in different ways.
+    let text = String::from_utf8(read_fixture("diagnostic.ndjson")).expect("utf-8");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(2, "{\"broken\": tru}");
+    lines.insert(6, "{\"changeId\": \"x\" \"y\"}");
+    let (dir, path) = temp_file("diag.ndjson", lines.join("\n").as_bytes());
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let about = lines_about(&r, &path);
+    assert_eq!(about.len(), 1, "{}", r.stderr);
+    assert!(
+        about[0].starts_with(&format!(
+            "provlog: {path}: line 3: this line is not a JSON object: "
+        )) && about[0].ends_with(" (and 1 more like it)"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["summary"]["records_rejected"], 2);
+    drop(dir);
+
+    // Three events, each with a field of the wrong type: one line, at the first.
+    let doc = br#"[{"changeId":"a1","jobId":{"x":1}},
+{"changeId":"a2","jobId":[1]},
+{"changeId":"a3","cycleId":{}}]"#;
+    let (dir, path) = temp_file("typed.json", doc);
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]).ok();
+    assert_eq!(
+        lines_about(&r, &path),
+        [format!(
+            "provlog: {path}: line 1, column 2: the event with change id a1 has 1 field of the wrong type or form; it is kept with it empty (and 2 more like it)"
+        )],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["summary"]["events_with_unreadable_fields"], 3);
+    drop(dir);
 }
