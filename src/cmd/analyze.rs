@@ -298,6 +298,7 @@ pub fn finish_input(
     current.label = outcome.label.clone();
     current.format = outcome.format;
     current.notes = outcome.notes.clone();
+    let problems_named_it = problems.names(&outcome.label);
     report_input(outcome, problems, err);
     if let Some(p) = &outcome.fatal {
         current.error = Some(match &p.position {
@@ -308,7 +309,12 @@ pub fn finish_input(
     }
     if current.events == 0 && current.rejected > 0 {
         let msg = "no provisioning events found in it";
-        warn(err, format!("{}: {msg}", current.label));
+        // The lines just printed already say why, at the records' positions: one problem,
+        // one line. Only when they were about another file (a sibling of the CSV set)
+        // does this one need saying.
+        if !problems_named_it {
+            warn(err, format!("{}: {msg}", current.label));
+        }
         current.error = Some(msg.to_owned());
         return false;
     }

@@ -171,6 +171,11 @@ impl ProblemLog {
         self.groups.is_empty() && self.other.is_empty()
     }
 
+    /// Whether a line will name this file.
+    pub fn names(&self, file: &str) -> bool {
+        self.groups.iter().any(|(p, _)| p.file == file) || self.other.iter().any(|(f, _)| f == file)
+    }
+
     /// One line per kind (without the `provlog: ` prefix), and empties the log.
     pub fn take_lines(&mut self) -> Vec<String> {
         let mut lines: Vec<String> = std::mem::take(&mut self.groups)

@@ -76,9 +76,18 @@ fn not_json_and_not_csv() {
 #[test]
 fn objects_and_values_that_are_not_events() {
     for (bytes, what) in [
-        (&b"{\"foo\": 1}"[..], "no provisioning events"),
-        (b"[1, 2, 3]", "no provisioning events"),
-        (b"[[\"a\"], null]", "no provisioning events"),
+        (
+            &b"{\"foo\": 1}"[..],
+            "line 1, column 1: found an object with no provisioning-event fields, not a provisioning event",
+        ),
+        (
+            b"[1, 2, 3]",
+            "line 1, column 2: found a number, not a provisioning event (and 2 more like it)",
+        ),
+        (
+            b"[[\"a\"], null]",
+            "line 1, column 2: found a string, not a provisioning event",
+        ),
         // A bare string is not JSON an export would hold; read as CSV it has no columns.
         (b"\"just a string\"", "no change-id column found"),
     ] {
@@ -353,4 +362,60 @@ fn problems_differing_only_in_details_are_one_kind() {
     );
     assert_eq!(r.json()["summary"]["events_with_unreadable_fields"], 3);
     drop(dir);
+}
+
+/// An object that is not an export (`{"foo": 1}`, another tool's JSON) is one problem and
+/// one line, not that line plus "no provisioning events found in it"; likewise a file whose
+/// every element is wrong. The JSON summary still names the file as unreadable. See:
+/// provlog issue 17, item 18.
+#[test]
+fn an_object_that_is_not_an_export_is_one_line() {
+    for (name, bytes, line) in [
+        (
+            "foo.json",
+            &br#"{"foo": 1}"#[..],
+            "line 1, column 1: found an object with no provisioning-event fields, not a provisioning event",
+        ),
+        (
+            "package.json",
+            br#"{
+  "name": "some-tool",
+  "version": "1.0.0",
+  "dependencies": {"left-pad": "^1.3.0"}
+}"#,
+            "line 1, column 1: found an object with no provisioning-event fields, not a provisioning event",
+        ),
+        (
+            "page.json",
+            br#"{"@odata.context": "x", "value": [{"foo": 1}]}"#,
+            "line 1, column 1: found an object with no provisioning-event fields, not a provisioning event",
+        ),
+        (
+            "nums.json",
+            b"[1,2,3,4,5]",
+            "line 1, column 2: found a number, not a provisioning event (and 4 more like it)",
+        ),
+    ] {
+        let (dir, path) = temp_file(name, bytes);
+        let r = run(&["analyze", &path, "--format", "json"]);
+        assert_eq!(r.code, 2, "{name}");
+        assert_eq!(
+            r.stderr,
+            format!("provlog: {path}: {line}\n"),
+            "{name}: one line for one problem"
+        );
+        let doc = r.json();
+        let input = &doc["summary"]["inputs"][0];
+        assert_eq!(
+            input["error"], "no provisioning events found in it",
+            "{name}"
+        );
+        let s = &doc["summary"];
+        assert_eq!(
+            s["records_read"].as_u64(),
+            s["records_rejected"].as_u64(),
+            "{name}: {s}"
+        );
+        drop(dir);
+    }
 }
