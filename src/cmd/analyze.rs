@@ -84,6 +84,8 @@ struct Analyzer<'a, 'w> {
     current: InputSummary,
     /// What went wrong with records of the current input, for stderr.
     problems: ProblemLog,
+    /// Syntax read although it is not valid JSON (trailing commas), over every input.
+    tolerated: u64,
     failed: bool,
     warned: bool,
     progress: Option<indicatif::ProgressBar>,
@@ -404,6 +406,7 @@ pub fn run(
         write_error: None,
         current: InputSummary::default(),
         problems: ProblemLog::default(),
+        tolerated: 0,
         failed: false,
         warned: false,
         progress,
@@ -427,6 +430,7 @@ pub fn run(
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
         an.progress_base += size.unwrap_or(outcome.bytes);
+        an.tolerated += outcome.tolerated;
         if crate::interrupt::requested() {
             break;
         }
@@ -450,8 +454,9 @@ pub fn run(
         return Ok(Exit::Interrupted);
     }
     // A record that could not be read is bad input (exit 2) even though every other event
-    // was still read; with --strict, so is an event kept with unreadable fields.
-    if an.summary.rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
+    // was still read; with --strict, so is an event kept with unreadable fields, and JSON
+    // read although it is not valid (a trailing comma).
+    if an.summary.rejected > 0 || (an.cfg.strict && (an.summary.damaged > 0 || an.tolerated > 0)) {
         exit = Exit::Error;
     }
     let fail_on = match an.cfg.fail_on {

@@ -264,6 +264,8 @@ pub struct ReadOutcome {
     pub fatal: Option<Problem>,
     /// Notes that are not errors (a missing sibling file, say).
     pub notes: Vec<String>,
+    /// Syntax read although it is not valid (trailing commas); each kind is also a note.
+    pub tolerated: u64,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -490,6 +492,7 @@ fn new_outcome(label: &str) -> ReadOutcome {
         bytes: 0,
         fatal: None,
         notes: Vec::new(),
+        tolerated: 0,
     }
 }
 
@@ -677,6 +680,24 @@ fn read_json_stream(
     let mut stats = json::JsonStats::default();
     let result = json::read_json(&mut chunks, &mut adapter, &mut stats);
     outcome.bytes = chunks.offset();
+    if let Some((pos, closer)) = stats.first_trailing_comma {
+        let more = stats.trailing_commas.saturating_sub(1);
+        let p = Problem::at(
+            label,
+            &pos,
+            format!(
+                "a trailing comma before '{}' is not valid JSON; it was read as if it were not there{}",
+                char::from(closer),
+                if more > 0 {
+                    format!(" (and {more} more like it)")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+        outcome.notes.push(p.to_string());
+        outcome.tolerated = stats.trailing_commas;
+    }
     outcome.format = Some(match (stats.first, stats.values, stats.line_delimited) {
         (b'[', _, _) => Format::JsonArray,
         (_, _, true) if adapter.diagnostic => Format::DiagnosticNdjson,

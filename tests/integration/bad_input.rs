@@ -419,3 +419,250 @@ fn an_object_that_is_not_an_export_is_one_line() {
         drop(dir);
     }
 }
+
+/// A failing v1.0 event with this change id, minified.
+fn event_json(change_id: &str) -> String {
+    format!(
+        r#"{{"changeId":"{change_id}","activityDateTime":"2026-11-24T08:00:00Z","provisioningAction":"create","provisioningStatusInfo":{{"status":"failure","errorInformation":{{"errorCode":"Timeout","reason":"StatusCode: GatewayTimeout"}}}},"servicePrincipal":{{"id":"sp","displayName":"App"}}}}"#
+    )
+}
+
+/// Runs analyze (all statuses, JSON) on one file; returns the run and the file's path.
+fn analyze_all(name: &str, bytes: &[u8], extra: &[&str]) -> (Run, String, tempfile::TempDir) {
+    let (dir, path) = temp_file(name, bytes);
+    let mut args = vec!["analyze", &path, "--status", "all", "--format", "json"];
+    args.extend(extra);
+    let r = run(&args);
+    (r, path, dir)
+}
+
+/// The change ids of a JSON run's events, sorted.
+fn change_ids(r: &Run) -> Vec<String> {
+    let mut ids: Vec<String> = r.json()["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["change_id"].as_str().unwrap_or("").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Microsoft's own Graph documentation sample of a provisioning response has a trailing
+/// comma (fixtures/graph-docs/README.md). It was rejected whole ("expected value", 0
+/// events); it is read, with one warning naming the comma, and status 0; `--strict` makes
+/// the status 2, still with the event. See: provlog issue 17, item 19.
+#[test]
+fn microsofts_graph_sample_with_a_trailing_comma_is_read() {
+    let path = fixture("graph-docs/v1-list-provisioning-success.json");
+    let warning = format!(
+        "{path}: line 61, column 18: a trailing comma before ']' is not valid JSON; it was read as if it were not there"
+    );
+    let r = run(&["analyze", &path, "--status", "all", "--format", "json"]).ok();
+    assert_eq!(r.stderr, format!("provlog: {warning}\n"));
+    let doc = r.json();
+    let s = &doc["summary"];
+    assert_eq!(s["records_read"], 1, "{s}");
+    assert_eq!(s["events_kept"], 1, "{s}");
+    assert_eq!(s["records_rejected"], 0, "{s}");
+    assert_eq!(s["inputs"][0]["notes"], serde_json::json!([warning]));
+    assert!(s["inputs"][0]["error"].is_null());
+    let ev = &doc["events"][0];
+    assert_eq!(ev["change_id"], "b6502552-018d-89bd-9969-b49194dc65c1");
+    assert_eq!(ev["status"], "success");
+    assert_eq!(ev["app"], "Contoso");
+    let strict = run(&[
+        "analyze", &path, "--status", "all", "--format", "ndjson", "--strict",
+    ]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+    assert_eq!(strict.ndjson().len(), 1, "--strict still reads the event");
+    assert!(strict.stderr.contains(&warning), "{}", strict.stderr);
+}
+
+/// Hand-made trailing commas: in the top-level array, inside an event object, inside a
+/// Graph page's value array (and after it), in NDJSON lines; many in one file are one
+/// warning with a count. See: provlog issue 17, item 19.
+#[test]
+fn trailing_commas_are_read_with_one_warning() {
+    let (e1, e2) = (event_json("c1"), event_json("c2"));
+    let in_event = event_json("c2").replacen(r#"GatewayTimeout"}"#, r#"GatewayTimeout" , }"#, 1);
+    for (name, text, at, closer, more, events) in [
+        (
+            "top.json",
+            format!("[{e1},{e2},]"),
+            "line 1, column",
+            ']',
+            0,
+            2,
+        ),
+        (
+            "top-nl.json",
+            format!("[\n{e1},\n{e2},\n]\n"),
+            "line 3, column",
+            ']',
+            0,
+            2,
+        ),
+        (
+            "event.json",
+            format!("[{e1},{in_event}]"),
+            "line 1, column",
+            '}',
+            0,
+            2,
+        ),
+        (
+            "object.json",
+            format!("[{}]", e1.replacen(r#""App"}"#, r#""App"},"#, 1)),
+            "line 1, column",
+            '}',
+            0,
+            1,
+        ),
+        (
+            "page.json",
+            format!("{{\"@odata.context\":\"x\",\"value\":[{e1},{e2},]}}"),
+            "line 1, column",
+            ']',
+            0,
+            2,
+        ),
+        (
+            "page-after.json",
+            format!("{{\"value\":[{e1},{e2}],\n}}\n{{\"value\":[{e1},]}}"),
+            "line 1, column",
+            '}',
+            1,
+            3,
+        ),
+        (
+            "lines.ndjson",
+            format!(
+                "{}\n{}\n",
+                e1.replacen(r#""App"}"#, r#""App",}"#, 1),
+                e2.replacen(r#""App"}"#, r#""App"},  "#, 1)
+            ),
+            "line 1, column",
+            '}',
+            1,
+            2,
+        ),
+    ] {
+        let (r, path, dir) = analyze_all(name, text.as_bytes(), &[]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{name}: one warning: {}", r.stderr);
+        let want_start = format!("provlog: {path}: {at} ");
+        let want_end = format!(
+            "a trailing comma before '{closer}' is not valid JSON; it was read as if it were not there{}",
+            if more > 0 {
+                format!(" (and {more} more like it)")
+            } else {
+                String::new()
+            }
+        );
+        assert!(
+            lines[0].starts_with(&want_start) && lines[0].ends_with(&want_end),
+            "{name}: {}",
+            lines[0]
+        );
+        let s = &r.json()["summary"];
+        assert_eq!(s["events_kept"], events, "{name}: {s}");
+        assert_eq!(s["records_rejected"], 0, "{name}: {s}");
+        let strict = run(&[
+            "analyze", &path, "--status", "all", "--format", "json", "--strict",
+        ]);
+        assert_eq!(strict.code, 2, "{name}: --strict");
+        assert_eq!(strict.json()["summary"]["events_kept"], events, "{name}");
+        drop(dir);
+    }
+}
+
+/// The warning names the comma itself. See: provlog issue 17, item 19.
+#[test]
+fn a_trailing_comma_warning_names_the_comma() {
+    let text = "[\n  {\"changeId\": \"a\",\n   \"x\": [1, 2 ,  ]\n  }\n]\n";
+    let (r, path, dir) = analyze_all("pos.json", text.as_bytes(), &[]);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "provlog: {path}: line 3, column 15: a trailing comma before ']' is not valid JSON; it was read as if it were not there\n"
+        )
+    );
+    assert_eq!(change_ids(&r), ["a"]);
+    drop(dir);
+}
+
+/// A trailing comma cut from its bracket by the end of a 4 MiB read is still forgiven:
+/// in the top-level array, and inside an event. See: provlog issue 17, item 19.
+#[test]
+fn a_trailing_comma_at_a_read_boundary_is_read() {
+    const CHUNK: usize = 4 << 20;
+    let head = format!("[{}", event_json("c1"));
+    // The top-level array's comma is the last byte of the first read.
+    let mut top = head.clone();
+    top.push_str(&" ".repeat(CHUNK - 1 - head.len()));
+    top.push_str(",\n]\n");
+    assert_eq!(top.as_bytes()[CHUNK - 1], b',');
+    // A comma inside an event is the last byte of the first read.
+    let start = format!("[{},{{\"changeId\":\"c2\",\"x\":[1", event_json("c1"));
+    let mut inner = start.clone();
+    inner.push_str(&" ".repeat(CHUNK - 1 - start.len()));
+    inner.push_str(",]}]");
+    assert_eq!(inner.as_bytes()[CHUNK - 1], b',');
+    for (name, text, ids) in [
+        ("top.json", top, vec!["c1"]),
+        ("inner.json", inner, vec!["c1", "c2"]),
+    ] {
+        let (r, path, dir) = analyze_all(name, text.as_bytes(), &[]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert_eq!(change_ids(&r), ids, "{name}");
+        assert!(
+            r.stderr.starts_with(&format!("provlog: {path}: line "))
+                && r.stderr.contains("a trailing comma before ']'"),
+            "{name}: {}",
+            r.stderr
+        );
+        drop(dir);
+    }
+}
+
+/// Everything else stays strict: a comma with no value before it, two commas, a comma
+/// before the wrong bracket, a comma between NDJSON lines. See: provlog issue 17, item 19.
+#[test]
+fn other_stray_commas_stay_errors() {
+    let e1 = event_json("c1");
+    for (name, text, says) in [
+        ("lead.json", "[,]".to_owned(), "expected value"),
+        ("double.json", format!("[{e1},,]"), "expected value"),
+        (
+            "double-in.json",
+            format!("[{}]", e1.replacen(r#""Timeout","#, r#""Timeout",,"#, 1)),
+            "key must be a string",
+        ),
+        (
+            "empty-object.json",
+            "[{,}]".to_owned(),
+            "key must be a string",
+        ),
+        (
+            "mismatch.json",
+            format!(
+                "[{}]",
+                e1.replacen(r#"GatewayTimeout"}"#, r#"GatewayTimeout",]"#, 1)
+            ),
+            "key must be a string",
+        ),
+        ("between.ndjson", format!("{e1},\n{e1}\n"), "expected value"),
+    ] {
+        let (r, path, dir) = analyze_all(name, text.as_bytes(), &[]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        one_line_error(&r, &path, says);
+        assert!(
+            !r.stderr.contains("trailing comma"),
+            "{name}: nothing was forgiven: {}",
+            r.stderr
+        );
+        drop(dir);
+    }
+}
