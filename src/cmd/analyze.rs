@@ -19,7 +19,6 @@ use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
-use crate::time::parse_time;
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -125,9 +124,6 @@ impl EventSink for Analyzer<'_, '_> {
         let s = &mut self.summary;
         s.read += 1;
         self.current.events += 1;
-        if raw.wrong_fields() > 0 {
-            s.damaged += 1;
-        }
         let status = raw.status().unwrap_or(Status::Unknown);
         *s.by_status.entry(status).or_default() += 1;
         let action = raw.action().unwrap_or(crate::event::Action::Unknown);
@@ -141,7 +137,7 @@ impl EventSink for Analyzer<'_, '_> {
         {
             s.noise += 1;
         }
-        let time = raw.time_text().and_then(parse_time);
+        let time = raw.time();
         if let Some(t) = time {
             s.see_time(t);
         }
@@ -172,15 +168,12 @@ impl EventSink for Analyzer<'_, '_> {
         self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
     }
 
-    fn selected(&mut self, ev: Event, damage: Damage) {
+    fn selected(&mut self, ev: Event, _damage: Damage) {
         // A failure outside the filters is read in full only for the cycle statistics (see
         // `seen`): its diagnosis is counted, nothing else.
         if !self.cfg.filters.pass_raw_event(&ev) {
             self.count_failure_only(&ev);
             return;
-        }
-        if damage.raw == 0 && damage.bad_fields > 0 {
-            self.summary.damaged += 1;
         }
         // `--identity` looks at the real names, so it is decided before redaction; the
         // diagnosis is made on the redacted event, so that captured values are pseudonyms.
@@ -238,6 +231,8 @@ impl EventSink for Analyzer<'_, '_> {
     }
 
     fn damaged(&mut self, problem: Problem) {
+        // Every event read, selected or not: the readers report each such event once.
+        self.summary.damaged += 1;
         self.problems.add(problem);
     }
 
@@ -270,10 +265,8 @@ struct LatestCycle {
 
 impl EventSink for LatestCycle {
     fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
-        if let (Some(t), Some(c)) = (
-            raw.time_text().and_then(parse_time),
-            raw.cycle_id.as_deref(),
-        ) && self.best.as_ref().is_none_or(|(bt, _)| t > *bt)
+        if let (Some(t), Some(c)) = (raw.time(), raw.cycle_id.as_deref())
+            && self.best.as_ref().is_none_or(|(bt, _)| t > *bt)
         {
             self.best = Some((t, c.to_owned()));
         }

@@ -17,7 +17,6 @@ use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Problem, ProblemLog};
 use crate::render::{self, Style};
 use crate::report::{InputSummary, Record};
-use crate::time::parse_time;
 
 use super::analyze::warn;
 
@@ -43,8 +42,7 @@ struct DiffSink<'a> {
 impl EventSink for DiffSink<'_> {
     fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
         self.current.events += 1;
-        self.diff
-            .see(self.side, raw.time_text().and_then(parse_time));
+        self.diff.see(self.side, raw.time());
         // Only failures and successes decide a change; the rest is not normalised.
         matches!(raw.status(), Some(Status::Failure | Status::Success))
     }

@@ -23,7 +23,7 @@ use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
 use crate::render::{self, Style, one_line};
 use crate::report::Record;
-use crate::time::{format_time, parse_time};
+use crate::time::format_time;
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -49,11 +49,7 @@ impl Candidate {
     fn from_raw(raw: &RawEvent<'_>, id: &str) -> Candidate {
         Candidate {
             change_id: id.to_owned(),
-            time: raw
-                .time_text()
-                .and_then(parse_time)
-                .as_ref()
-                .map(format_time),
+            time: raw.time().as_ref().map(format_time),
             action: raw.action().map(|a| a.as_str()),
             status: raw.status().map(|s| s.as_str()),
             app: raw

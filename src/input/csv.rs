@@ -263,9 +263,17 @@ fn note_damage(
     change_id: Option<&str>,
     damage: Damage,
 ) {
-    if damage.raw > 0 || damage.bad_fields > 0 {
+    if damage.fields() > 0 {
         let pos = super::json::Position { line, column: 0 };
         sink.damaged(super::damage_problem(label, &pos, change_id, damage));
+    }
+}
+
+/// What [`RawEvent::check`] found wrong with an event that is not read in full.
+fn checked_damage(raw: &RawEvent<'_>) -> Damage {
+    Damage {
+        raw: raw.wrong_fields(),
+        bad_fields: raw.bad_form(),
     }
 }
 
@@ -338,23 +346,14 @@ pub fn read_events<R: Read>(
             }
         };
         n += 1;
-        let raw = raw_from_row(&columns, row);
-        let wrong = raw.wrong_fields();
+        let mut raw = raw_from_row(&columns, row);
+        raw.check();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
             note_damage(sink, label, line, ev.change_id.as_deref(), damage);
             sink.selected(ev, damage);
-        } else if wrong > 0 {
-            note_damage(
-                sink,
-                label,
-                line,
-                raw.change_id(),
-                Damage {
-                    raw: wrong,
-                    bad_fields: 0,
-                },
-            );
+        } else {
+            note_damage(sink, label, line, raw.change_id(), checked_damage(&raw));
         }
         !sink.stop()
     })?;
@@ -430,7 +429,8 @@ pub fn read_portal_set<R: Read>(
                 return !sink.stop();
             }
         };
-        let raw = raw_from_row(&columns, row);
+        let mut raw = raw_from_row(&columns, row);
+        raw.check();
         if let Some(id) = raw.change_id()
             && !all_ids.insert(id_hash(id.trim()))
         {
@@ -442,7 +442,6 @@ pub fn read_portal_set<R: Read>(
         {
             updates.insert(id.to_owned(), (false, false));
         }
-        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
             note_damage(sink, &label, line, ev.change_id.as_deref(), damage);
@@ -450,17 +449,8 @@ pub fn read_portal_set<R: Read>(
                 by_change.entry(id.clone()).or_default().push(pending.len());
             }
             pending.push((ev, damage));
-        } else if wrong > 0 {
-            note_damage(
-                sink,
-                &label,
-                line,
-                raw.change_id(),
-                Damage {
-                    raw: wrong,
-                    bad_fields: 0,
-                },
-            );
+        } else {
+            note_damage(sink, &label, line, raw.change_id(), checked_damage(&raw));
         }
         !sink.stop()
     })?;

@@ -33,8 +33,10 @@ pub trait EventSink {
     fn noise(&mut self, n: u64);
     /// A record that could not be read as an event. It is counted, never silently dropped.
     fn rejected(&mut self, problem: Problem);
-    /// Where an event kept with unreadable fields is, and what was wrong (it was counted
-    /// by `seen` or `selected`; this is for the message).
+    /// An event kept with unreadable fields: where it is and what was wrong. Called once
+    /// for each such event, whether `seen` wanted it or not, so that sinks count these
+    /// here: for an event not read in full, what `RawEvent::check` can tell; for one read
+    /// in full, all that normalising it found.
     fn damaged(&mut self, _problem: Problem) {}
     /// True once the consumer wants no more (its output was closed).
     fn stop(&self) -> bool {
@@ -608,24 +610,23 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
+    fn event(&mut self, mut ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
         }
-        let wrong = ev.wrong_fields();
+        ev.check();
         if self.sink.seen(&ev) {
             let (event, damage) = normalize(&ev);
-            if wrong == 0 && damage.bad_fields > 0 {
+            if damage.fields() > 0 {
                 let p = damage_problem(&self.label, &at(), event.change_id.as_deref(), damage);
                 self.sink.damaged(p);
             }
             self.sink.selected(event, damage);
-        }
-        if wrong > 0 {
+        } else if ev.unreadable_fields() > 0 {
             let damage = Damage {
-                raw: wrong,
-                bad_fields: 0,
+                raw: ev.wrong_fields(),
+                bad_fields: ev.bad_form(),
             };
             let p = damage_problem(&self.label, &at(), ev.change_id(), damage);
             self.sink.damaged(p);
@@ -649,7 +650,7 @@ impl JsonSink for JsonAdapter<'_> {
 
 /// The message for an event kept with unreadable fields.
 pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: Damage) -> Problem {
-    let n = d.raw.saturating_add(d.bad_fields);
+    let n = d.fields();
     Problem::at(
         label,
         pos,

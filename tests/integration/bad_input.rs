@@ -187,7 +187,7 @@ fn wrongly_typed_fields_are_kept_as_null_and_counted() {
     assert_eq!(lines.len(), 1, "{}", r.stderr);
     assert!(
         lines[0].contains(
-            "line 1, column 2: the event with change id 11111111-2222-3333-4444-555555555555 has "
+            "line 1, column 2: the event with change id 11111111-2222-3333-4444-555555555555 has 3 fields of the wrong type or form"
         ),
         "{}",
         r.stderr
@@ -665,4 +665,114 @@ fn other_stray_commas_stay_errors() {
         );
         drop(dir);
     }
+}
+
+/// Events of every status, each with its own field of the wrong form: a time (`not a
+/// time`), a duration, steps, modified properties, a party; and one good event of each
+/// status, with the time form of issue 17, item 20, which is read.
+fn mixed_forms() -> String {
+    let event = |id: &str, status: &str, extra: &str| {
+        format!(
+            r#"{{"changeId":"{id}","activityDateTime":"2026-11-24T08:00:00Z","provisioningAction":"update","provisioningStatusInfo":{{"status":"{status}"}},"servicePrincipal":{{"displayName":"App"}}{extra}}}"#
+        )
+    };
+    let rows = [
+        event(
+            "s-time",
+            "success",
+            r#","activityDateTime":"the day before""#,
+        ),
+        event(
+            "s-duration",
+            "success",
+            r#","durationInMilliseconds":"slow""#,
+        ),
+        event("k-steps", "skipped", r#","provisioningSteps":12"#),
+        event(
+            "k-props",
+            "skipped",
+            r#","modifiedProperties":{"not":"an array"}"#,
+        ),
+        event("w-party", "warning", r#","sourceSystem":5"#),
+        event("f-time", "failure", r#","activityDateTime":"12""#),
+        event(
+            "s-good",
+            "success",
+            r#","activityDateTime":"1/9/2007 10:41:00 AM +01:00""#,
+        ),
+        event("f-good", "failure", ""),
+    ];
+    format!("[{}]", rows.join(",\n"))
+}
+
+/// An event with a field of the wrong form was warned about, counted and failed
+/// `--strict` only when the filters selected it. Every event read is checked now,
+/// whatever the filters: the same warning line, the same `events_with_unreadable_fields`,
+/// the same status with `--strict`. See: provlog issue 17, item 20.
+#[test]
+fn unreadable_fields_are_counted_whatever_the_filter() {
+    let (dir, path) = temp_file("forms.json", mixed_forms().as_bytes());
+    let filters: [&[&str]; 6] = [
+        &[],
+        &["--status", "all"],
+        &["--status", "success"],
+        &["--status", "failure", "--app", "nothing-matches"],
+        &["--since", "2030-01-01T00:00:00Z"],
+        &["--change", "f-good"],
+    ];
+    for filter in filters {
+        let mut args = vec!["analyze", path.as_str(), "--format", "json"];
+        args.extend(filter);
+        let r = run(&args).ok();
+        let s = &r.json()["summary"];
+        assert_eq!(s["records_read"], 8, "{filter:?}: {s}");
+        assert_eq!(s["events_kept"], 8, "{filter:?}");
+        assert_eq!(
+            s["events_with_unreadable_fields"], 6,
+            "{filter:?}: every event read is counted: {s}"
+        );
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{filter:?}: {}", r.stderr);
+        assert!(
+            lines[0].starts_with(&format!(
+                "provlog: {path}: line 1, column 2: the event with change id s-time has 1 field of the wrong type or form"
+            )) && lines[0].ends_with("(and 5 more like it)"),
+            "{filter:?}: {}",
+            r.stderr
+        );
+        args.push("--strict");
+        let strict = run(&args);
+        assert_eq!(strict.code, 2, "{filter:?}: --strict: {}", strict.stderr);
+    }
+    drop(dir);
+}
+
+/// The time form `1/9/2007 10:41:00 AM +01:00` (US month/day/year, 12-hour clock, an
+/// offset) is read: no warning, and the time in UTC. See: provlog issue 17, item 20.
+#[test]
+fn a_us_time_with_an_offset_is_read() {
+    let doc = r#"[{"changeId":"a","activityDateTime":"1/9/2007 10:41:00 AM +01:00","provisioningStatusInfo":{"status":"failure","errorInformation":{"errorCode":"Timeout"}}}]"#;
+    let (dir, path) = temp_file("us.json", doc.as_bytes());
+    let r = run(&["analyze", &path, "--format", "ndjson", "--strict"]).ok();
+    assert_eq!(r.stderr, "");
+    assert_eq!(r.ndjson()[0]["time"], "2007-01-09T09:41:00Z");
+    drop(dir);
+
+    // The same in a Log Analytics CSV, on a success row that the default filters leave
+    // out: its time is read, and the row with no time is counted and named.
+    let csv = "TenantId,TimeGenerated [UTC],ChangeId,ResultType,ResultDescription\n\
+        t,1/9/2007 10:41:00 AM +01:00,c1,Success,\n\
+        t,not a time,c2,Success,\n";
+    let (dir, path) = temp_file("la.csv", csv.as_bytes());
+    let r = run(&["analyze", &path, "--format", "json"]).ok();
+    let s = &r.json()["summary"];
+    assert_eq!(s["first_time"], "2007-01-09T09:41:00Z", "{s}");
+    assert_eq!(s["events_with_unreadable_fields"], 1, "{s}");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "provlog: {path}: line 3: the event with change id c2 has 1 field of the wrong type or form; it is kept with it empty\n"
+        )
+    );
+    drop(dir);
 }
