@@ -232,7 +232,8 @@ pub struct AnalyzeArgs {
     /// Exit with status 1 when events of this status (or worse) are found
     #[arg(help_heading = "Exit status", long, value_enum)]
     pub fail_on: Option<FailOn>,
-    /// Also treat events kept with unreadable fields as an error (exit status 2)
+    /// Also treat events kept with unreadable fields, and JSON read although it is not
+    /// valid (a trailing comma), as an error (exit status 2)
     #[arg(help_heading = "Exit status", long)]
     pub strict: bool,
     /// Write a UTF-8 byte-order mark before CSV output (default: on with --lang ja)

@@ -4,7 +4,9 @@ use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 
 /// Parses ISO 8601 / RFC 3339 with 0–9 fractional digits (a missing offset means UTC), and
 /// the US forms the portal and Log Analytics write (`5/25/2023, 4:32:49.469 AM`,
-/// `3/24/2026 7:17:42 AM`).
+/// `3/24/2026 7:17:42 AM`), also with an offset after them (`1/9/2007 10:41:00 AM +01:00`,
+/// the form Azure Monitor's records can carry). The US forms are month/day/year: `1/9/2007`
+/// is 9 January, as the portal writes it, never 1 September.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     let s = s.strip_suffix(" UTC").unwrap_or(s).trim();
@@ -27,6 +29,22 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     for f in NAIVE {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
             return Some(Utc.from_utc_datetime(&t));
+        }
+    }
+    // The same forms followed by an offset, `+01:00` or `+0100`.
+    if s.ends_with(|c: char| c.is_ascii_digit()) && s.contains([' ', 'T']) {
+        const OFFSET: [&str; 6] = [
+            "%m/%d/%Y %I:%M:%S%.f %p %z",
+            "%m/%d/%Y, %I:%M:%S%.f %p %z",
+            "%m/%d/%Y %H:%M:%S%.f %z",
+            "%m/%d/%Y, %H:%M:%S%.f %z",
+            "%Y-%m-%d %H:%M:%S%.f %z",
+            "%Y-%m-%dT%H:%M:%S%.f %z",
+        ];
+        for f in OFFSET {
+            if let Ok(t) = DateTime::parse_from_str(s, f) {
+                return Some(t.with_timezone(&Utc));
+            }
         }
     }
     // A space before the offset (`2026-03-24 13:23:44 +00:00`) or a `Z` after naive forms.
@@ -105,6 +123,54 @@ mod tests {
         }
         assert_eq!(parse_time("yesterday"), None);
         assert_eq!(parse_time(""), None);
+    }
+
+    #[test]
+    fn parses_us_forms_with_an_offset() {
+        let cases = [
+            // The form of issue 17, item 20: 10:41 at +01:00 is 09:41 UTC.
+            ("1/9/2007 10:41:00 AM +01:00", "2007-01-09T09:41:00Z"),
+            ("1/9/2007 10:41:00 PM +01:00", "2007-01-09T21:41:00Z"),
+            ("01/09/2007 10:41:00 AM +0100", "2007-01-09T09:41:00Z"),
+            ("1/9/2007 10:41:00 AM -05:30", "2007-01-09T16:11:00Z"),
+            ("1/9/2007 10:41:00 AM +00:00", "2007-01-09T10:41:00Z"),
+            (
+                "1/9/2007 10:41:00.125 AM +01:00",
+                "2007-01-09T09:41:00.125Z",
+            ),
+            (
+                "5/25/2023, 4:32:49.469 AM +09:00",
+                "2023-05-24T19:32:49.469Z",
+            ),
+            // Midnight and noon on a 12-hour clock.
+            ("1/9/2007 12:05:00 AM +00:00", "2007-01-09T00:05:00Z"),
+            ("1/9/2007 12:05:00 PM +00:00", "2007-01-09T12:05:00Z"),
+            ("1/9/2007 13:05:00 +02:00", "2007-01-09T11:05:00Z"),
+            ("1/9/2007 10:41:00 AM Z", "2007-01-09T10:41:00Z"),
+            ("2026-03-24 13:23:44 +00:00", "2026-03-24T13:23:44Z"),
+            // An offset that moves the date back across a year.
+            ("1/1/2026 0:30:00 +01:00", "2025-12-31T23:30:00Z"),
+        ];
+        for (input, want) in cases {
+            let got = parse_time(input).map(|t| format_time(&t));
+            assert_eq!(got.as_deref(), Some(want), "{input}");
+        }
+    }
+
+    #[test]
+    fn us_forms_are_month_first_even_when_the_day_could_be_a_month() {
+        // Ambiguous: 1/9 is 9 January in the US order the portal writes, not 1 September.
+        let t = parse_time("1/9/2007 10:41:00 AM +01:00").map(|t| format_time(&t));
+        assert_eq!(t.as_deref(), Some("2007-01-09T09:41:00Z"));
+        let t = parse_time("9/1/2007 10:41:00 AM").map(|t| format_time(&t));
+        assert_eq!(t.as_deref(), Some("2007-09-01T10:41:00Z"));
+        // Not ambiguous, and not a US date: a 13th month is refused, not read day-first.
+        assert_eq!(parse_time("13/9/2007 10:41:00 AM +01:00"), None);
+        assert_eq!(parse_time("1/32/2007 10:41:00 AM +01:00"), None);
+        // An hour past 12 with AM/PM, or an offset out of range, is no time.
+        assert_eq!(parse_time("1/9/2007 13:41:00 PM +01:00"), None);
+        assert_eq!(parse_time("1/9/2007 10:41:00 AM +25:00"), None);
+        assert_eq!(parse_time("1/9/2007 10:41:00 AM +01:00 extra"), None);
     }
 
     #[test]

@@ -13,13 +13,12 @@ use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
-use crate::input::{self, EventSink, Input, Problem};
+use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
 use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
-use crate::time::parse_time;
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -59,9 +58,6 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
     pb
 }
 
-/// Most record problems printed one by one; the rest are counted.
-const MAX_PROBLEMS_SHOWN: usize = 20;
-
 // One per run.
 #[allow(clippy::large_enum_variant)]
 enum Stream<'w> {
@@ -85,9 +81,10 @@ struct Analyzer<'a, 'w> {
     stream: Stream<'w>,
     write_error: Option<io::Error>,
     current: InputSummary,
-    problems_shown: usize,
-    problems: Vec<Problem>,
-    damage: Vec<Problem>,
+    /// What went wrong with records of the current input, for stderr.
+    problems: ProblemLog,
+    /// Syntax read although it is not valid JSON (trailing commas), over every input.
+    tolerated: u64,
     failed: bool,
     warned: bool,
     progress: Option<indicatif::ProgressBar>,
@@ -127,9 +124,6 @@ impl EventSink for Analyzer<'_, '_> {
         let s = &mut self.summary;
         s.read += 1;
         self.current.events += 1;
-        if raw.wrong_fields() > 0 {
-            s.damaged += 1;
-        }
         let status = raw.status().unwrap_or(Status::Unknown);
         *s.by_status.entry(status).or_default() += 1;
         let action = raw.action().unwrap_or(crate::event::Action::Unknown);
@@ -143,7 +137,7 @@ impl EventSink for Analyzer<'_, '_> {
         {
             s.noise += 1;
         }
-        let time = raw.time_text().and_then(parse_time);
+        let time = raw.time();
         if let Some(t) = time {
             s.see_time(t);
         }
@@ -174,15 +168,12 @@ impl EventSink for Analyzer<'_, '_> {
         self.cfg.filters.pass_raw(raw, time) || status == Status::Failure
     }
 
-    fn selected(&mut self, ev: Event, damage: Damage) {
+    fn selected(&mut self, ev: Event, _damage: Damage) {
         // A failure outside the filters is read in full only for the cycle statistics (see
         // `seen`): its diagnosis is counted, nothing else.
         if !self.cfg.filters.pass_raw_event(&ev) {
             self.count_failure_only(&ev);
             return;
-        }
-        if damage.raw == 0 && damage.bad_fields > 0 {
-            self.summary.damaged += 1;
         }
         // `--identity` looks at the real names, so it is decided before redaction; the
         // diagnosis is made on the redacted event, so that captured values are pseudonyms.
@@ -236,16 +227,13 @@ impl EventSink for Analyzer<'_, '_> {
     fn rejected(&mut self, problem: Problem) {
         self.summary.rejected += 1;
         self.current.rejected += 1;
-        if self.problems_shown < MAX_PROBLEMS_SHOWN {
-            self.problems_shown += 1;
-            self.problems.push(problem);
-        }
+        self.problems.add(problem);
     }
 
     fn damaged(&mut self, problem: Problem) {
-        if self.damage.len() < MAX_PROBLEMS_SHOWN {
-            self.damage.push(problem);
-        }
+        // Every event read, selected or not: the readers report each such event once.
+        self.summary.damaged += 1;
+        self.problems.add(problem);
     }
 
     fn stop(&self) -> bool {
@@ -277,10 +265,8 @@ struct LatestCycle {
 
 impl EventSink for LatestCycle {
     fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
-        if let (Some(t), Some(c)) = (
-            raw.time_text().and_then(parse_time),
-            raw.cycle_id.as_deref(),
-        ) && self.best.as_ref().is_none_or(|(bt, _)| t > *bt)
+        if let (Some(t), Some(c)) = (raw.time(), raw.cycle_id.as_deref())
+            && self.best.as_ref().is_none_or(|(bt, _)| t > *bt)
         {
             self.best = Some((t, c.to_owned()));
         }
@@ -295,20 +281,21 @@ impl EventSink for LatestCycle {
 }
 
 /// Completes an input's summary from how reading it went, and says on stderr what went
-/// wrong. Returns false when the input could not be read as an export (exit status 2).
+/// wrong: its notes, one line per kind of problem with its records (`problems`), then the
+/// error that ended it. Returns false when the input could not be read as an export (exit
+/// status 2).
 pub fn finish_input(
     current: &mut InputSummary,
     outcome: &input::ReadOutcome,
+    problems: &mut ProblemLog,
     err: &mut dyn Write,
 ) -> bool {
     current.label = outcome.label.clone();
     current.format = outcome.format;
     current.notes = outcome.notes.clone();
-    for n in &outcome.notes {
-        warn(err, n);
-    }
+    let problems_named_it = problems.names(&outcome.label);
+    report_input(outcome, problems, err);
     if let Some(p) = &outcome.fatal {
-        warn(err, p);
         current.error = Some(match &p.position {
             Some(pos) => format!("{pos}: {}", p.message),
             None => p.message.clone(),
@@ -317,11 +304,30 @@ pub fn finish_input(
     }
     if current.events == 0 && current.rejected > 0 {
         let msg = "no provisioning events found in it";
-        warn(err, format!("{}: {msg}", current.label));
+        // The lines just printed already say why, at the records' positions: one problem,
+        // one line. Only when they were about another file (a sibling of the CSV set)
+        // does this one need saying.
+        if !problems_named_it {
+            warn(err, format!("{}: {msg}", current.label));
+        }
         current.error = Some(msg.to_owned());
         return false;
     }
     true
+}
+
+/// Says on stderr what reading one input gave besides events: its notes, one line per kind
+/// of problem with its records, then the error that ended it early.
+pub fn report_input(outcome: &input::ReadOutcome, problems: &mut ProblemLog, err: &mut dyn Write) {
+    for n in &outcome.notes {
+        warn(err, n);
+    }
+    for line in problems.take_lines() {
+        warn(err, line);
+    }
+    if let Some(p) = &outcome.fatal {
+        warn(err, p);
+    }
 }
 
 /// Prints a warning line on stderr. Messages quote file names, headers and values from the
@@ -392,9 +398,8 @@ pub fn run(
         stream,
         write_error: None,
         current: InputSummary::default(),
-        problems_shown: 0,
-        problems: Vec::new(),
-        damage: Vec::new(),
+        problems: ProblemLog::default(),
+        tolerated: 0,
         failed: false,
         warned: false,
         progress,
@@ -418,11 +423,12 @@ pub fn run(
         an.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
         an.progress_base += size.unwrap_or(outcome.bytes);
+        an.tolerated += outcome.tolerated;
         if crate::interrupt::requested() {
             break;
         }
         let mut current = std::mem::take(&mut an.current);
-        if !finish_input(&mut current, &outcome, err) {
+        if !finish_input(&mut current, &outcome, &mut an.problems, err) {
             exit = Exit::Error;
         }
         an.summary.inputs.push(current);
@@ -440,36 +446,11 @@ pub fn run(
         }
         return Ok(Exit::Interrupted);
     }
-    let problems = std::mem::take(&mut an.problems);
-    for p in &problems {
-        warn(err, p);
-    }
-    let rejected = an.summary.rejected;
-    if rejected > problems.len() as u64 {
-        warn(
-            err,
-            format!(
-                "{} more records could not be read",
-                rejected - problems.len() as u64
-            ),
-        );
-    }
     // A record that could not be read is bad input (exit 2) even though every other event
-    // was still read; with --strict, so is an event kept with unreadable fields.
-    if rejected > 0 || (an.cfg.strict && an.summary.damaged > 0) {
+    // was still read; with --strict, so is an event kept with unreadable fields, and JSON
+    // read although it is not valid (a trailing comma).
+    if an.summary.rejected > 0 || (an.cfg.strict && (an.summary.damaged > 0 || an.tolerated > 0)) {
         exit = Exit::Error;
-    }
-    for p in std::mem::take(&mut an.damage) {
-        warn(err, p);
-    }
-    if an.summary.damaged > 0 {
-        warn(
-            err,
-            format!(
-                "{} events had fields of the wrong type or form; they are kept with those fields empty",
-                an.summary.damaged
-            ),
-        );
     }
     let fail_on = match an.cfg.fail_on {
         Some(FailOn::Failure) => an.failed,

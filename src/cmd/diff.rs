@@ -14,10 +14,9 @@ use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::Damage;
 use crate::input::raw::RawEvent;
-use crate::input::{self, EventSink, Problem};
+use crate::input::{self, EventSink, Problem, ProblemLog};
 use crate::render::{self, Style};
 use crate::report::{InputSummary, Record};
-use crate::time::parse_time;
 
 use super::analyze::warn;
 
@@ -29,24 +28,21 @@ pub struct Output<'w> {
     pub bom: bool,
 }
 
-/// Most record problems printed one by one; the rest are counted.
-const MAX_PROBLEMS_SHOWN: usize = 20;
-
 struct DiffSink<'a> {
     catalog: &'a Catalog,
     lang: Lang,
     diff: &'a mut Diff,
     side: Side,
     current: InputSummary,
-    problems: Vec<Problem>,
+    /// What went wrong with records of the current input, for stderr.
+    problems: ProblemLog,
     rejected: u64,
 }
 
 impl EventSink for DiffSink<'_> {
     fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
         self.current.events += 1;
-        self.diff
-            .see(self.side, raw.time_text().and_then(parse_time));
+        self.diff.see(self.side, raw.time());
         // Only failures and successes decide a change; the rest is not normalised.
         matches!(raw.status(), Some(Status::Failure | Status::Success))
     }
@@ -72,9 +68,7 @@ impl EventSink for DiffSink<'_> {
     fn rejected(&mut self, problem: Problem) {
         self.rejected += 1;
         self.current.rejected += 1;
-        if self.problems.len() < MAX_PROBLEMS_SHOWN {
-            self.problems.push(problem);
-        }
+        self.problems.add(problem);
     }
 }
 
@@ -98,7 +92,7 @@ fn read_side(paths: &[std::path::PathBuf], sink: &mut DiffSink<'_>, err: &mut dy
         sink.current = InputSummary::default();
         let outcome = input::read(&i, sink);
         let mut current = std::mem::take(&mut sink.current);
-        if !crate::cmd::analyze::finish_input(&mut current, &outcome, err) {
+        if !crate::cmd::analyze::finish_input(&mut current, &outcome, &mut sink.problems, err) {
             bad = true;
         }
         sink.summary_mut().inputs.push(current);
@@ -129,7 +123,7 @@ pub fn run(
         diff: &mut diff,
         side: Side::Old,
         current: InputSummary::default(),
-        problems: Vec::new(),
+        problems: ProblemLog::default(),
         rejected: 0,
     };
     if read_side(&cfg.old, &mut sink, err) {
@@ -138,16 +132,6 @@ pub fn run(
     sink.side = Side::New;
     if read_side(&cfg.new, &mut sink, err) {
         exit = Exit::Error;
-    }
-    for p in &sink.problems {
-        warn(err, p);
-    }
-    let shown = sink.problems.len() as u64;
-    if sink.rejected > shown {
-        warn(
-            err,
-            format!("{} more records could not be read", sink.rejected - shown),
-        );
     }
     // A record that could not be read is bad input, as in `analyze`.
     if sink.rejected > 0 {

@@ -13,17 +13,17 @@ use anyhow::Result;
 use crate::catalog::Catalog;
 use crate::classify::{classify_event, event_facts};
 use crate::cli::ShowFormat;
-use crate::cmd::analyze::warn;
+use crate::cmd::analyze::{report_input, warn};
 use crate::config::ShowConfig;
 use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::input::normalize::Damage;
 use crate::input::raw::RawEvent;
-use crate::input::{self, EventSink, Input, Problem};
+use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
 use crate::render::{self, Style, one_line};
 use crate::report::Record;
-use crate::time::{format_time, parse_time};
+use crate::time::format_time;
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -34,9 +34,6 @@ pub struct Output<'w> {
 
 /// How many candidates of an ambiguous prefix are listed.
 const MAX_CANDIDATES: usize = 10;
-
-/// Most record problems printed one by one; the rest are counted.
-const MAX_PROBLEMS_SHOWN: usize = 20;
 
 /// A change a prefix fits, with enough to tell it from the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +49,7 @@ impl Candidate {
     fn from_raw(raw: &RawEvent<'_>, id: &str) -> Candidate {
         Candidate {
             change_id: id.to_owned(),
-            time: raw
-                .time_text()
-                .and_then(parse_time)
-                .as_ref()
-                .map(format_time),
+            time: raw.time().as_ref().map(format_time),
             action: raw.action().map(|a| a.as_str()),
             status: raw.status().map(|s| s.as_str()),
             app: raw
@@ -145,7 +138,8 @@ struct Selector<'a> {
     matches: Matches,
     events: BTreeMap<String, Vec<Event>>,
     rejected: u64,
-    problems: Vec<Problem>,
+    /// What went wrong with records of the current input, for stderr.
+    problems: ProblemLog,
 }
 
 impl EventSink for Selector<'_> {
@@ -186,9 +180,7 @@ impl EventSink for Selector<'_> {
 
     fn rejected(&mut self, problem: Problem) {
         self.rejected += 1;
-        if self.problems.len() < MAX_PROBLEMS_SHOWN {
-            self.problems.push(problem);
-        }
+        self.problems.add(problem);
     }
 }
 
@@ -214,7 +206,7 @@ pub fn run(
         matches: Matches::new(cfg.prefixes.len()),
         events: BTreeMap::new(),
         rejected: 0,
-        problems: Vec::new(),
+        problems: ProblemLog::default(),
     };
     // Whether any input was read to its end: if none was, "no such change" would only
     // repeat the error already printed.
@@ -222,28 +214,13 @@ pub fn run(
     let mut failed = !expand_errors.is_empty();
     for i in inputs {
         let outcome = input::read(i, &mut sel);
-        for n in &outcome.notes {
-            warn(err, n);
-        }
-        if let Some(p) = &outcome.fatal {
-            warn(err, p);
+        report_input(&outcome, &mut sel.problems, err);
+        if outcome.fatal.is_some() {
             exit = Exit::Error;
             failed = true;
         } else {
             read_one = true;
         }
-    }
-    for p in &sel.problems {
-        warn(err, p);
-    }
-    if sel.rejected > sel.problems.len() as u64 {
-        warn(
-            err,
-            format!(
-                "{} more records could not be read",
-                sel.rejected - sel.problems.len() as u64
-            ),
-        );
     }
     if sel.rejected > 0 {
         exit = Exit::Error;

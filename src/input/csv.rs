@@ -150,7 +150,7 @@ fn for_each_row<R: Read>(
                 Ok(false) => return Ok(()),
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    let p = Problem::at_line(label, line, csv_error_text(&e));
+                    let p = Problem::at_line(label, line, csv_error_text(&e)).of_kind("csv-record");
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Err(p);
                     }
@@ -178,7 +178,8 @@ fn for_each_row<R: Read>(
                         format!(
                             "a quote opened in this row is never closed: the {swallowed} rows after it were read as one field (is a quote left open?)"
                         ),
-                    );
+                    )
+                    .of_kind("csv-open-quote");
                     if !f(Err(p)) {
                         return Ok(());
                     }
@@ -203,7 +204,8 @@ fn for_each_row<R: Read>(
                         ""
                     }
                 ),
-            ))
+            )
+            .of_kind("csv-row-width"))
         } else {
             let mut fields: Vec<&str> = Vec::with_capacity(width);
             let mut bad = None;
@@ -221,7 +223,8 @@ fn for_each_row<R: Read>(
                     label,
                     line,
                     format!("field {} is not valid UTF-8", i + 1),
-                )),
+                )
+                .of_kind("csv-utf8")),
                 None => {
                     if !f(Ok((&fields, line))) {
                         return Ok(());
@@ -260,9 +263,17 @@ fn note_damage(
     change_id: Option<&str>,
     damage: Damage,
 ) {
-    if damage.raw > 0 || damage.bad_fields > 0 {
+    if damage.fields() > 0 {
         let pos = super::json::Position { line, column: 0 };
         sink.damaged(super::damage_problem(label, &pos, change_id, damage));
+    }
+}
+
+/// What [`RawEvent::check`] found wrong with an event that is not read in full.
+fn checked_damage(raw: &RawEvent<'_>) -> Damage {
+    Damage {
+        raw: raw.wrong_fields(),
+        bad_fields: raw.bad_form(),
     }
 }
 
@@ -335,23 +346,14 @@ pub fn read_events<R: Read>(
             }
         };
         n += 1;
-        let raw = raw_from_row(&columns, row);
-        let wrong = raw.wrong_fields();
+        let mut raw = raw_from_row(&columns, row);
+        raw.check();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
             note_damage(sink, label, line, ev.change_id.as_deref(), damage);
             sink.selected(ev, damage);
-        } else if wrong > 0 {
-            note_damage(
-                sink,
-                label,
-                line,
-                raw.change_id(),
-                Damage {
-                    raw: wrong,
-                    bad_fields: 0,
-                },
-            );
+        } else {
+            note_damage(sink, label, line, raw.change_id(), checked_damage(&raw));
         }
         !sink.stop()
     })?;
@@ -427,7 +429,8 @@ pub fn read_portal_set<R: Read>(
                 return !sink.stop();
             }
         };
-        let raw = raw_from_row(&columns, row);
+        let mut raw = raw_from_row(&columns, row);
+        raw.check();
         if let Some(id) = raw.change_id()
             && !all_ids.insert(id_hash(id.trim()))
         {
@@ -439,7 +442,6 @@ pub fn read_portal_set<R: Read>(
         {
             updates.insert(id.to_owned(), (false, false));
         }
-        let wrong = raw.wrong_fields();
         if sink.seen(&raw) {
             let (ev, damage) = normalize(&raw);
             note_damage(sink, &label, line, ev.change_id.as_deref(), damage);
@@ -447,17 +449,8 @@ pub fn read_portal_set<R: Read>(
                 by_change.entry(id.clone()).or_default().push(pending.len());
             }
             pending.push((ev, damage));
-        } else if wrong > 0 {
-            note_damage(
-                sink,
-                &label,
-                line,
-                raw.change_id(),
-                Damage {
-                    raw: wrong,
-                    bad_fields: 0,
-                },
-            );
+        } else {
+            note_damage(sink, &label, line, raw.change_id(), checked_damage(&raw));
         }
         !sink.stop()
     })?;

@@ -5,12 +5,18 @@
 //! of a top-level array) is parsed at a time from the chunk, and a value cut by the end of a
 //! chunk is moved to the front and completed by the next read. Only a chunk and the value
 //! being parsed are ever in memory, whatever the file's size.
+//!
+//! JSON is read strictly, with one exception: a trailing comma before `]` or `}` (which
+//! Microsoft's own Graph documentation samples have) is read as if it were not there, and
+//! counted so that the caller can say where. It costs nothing until serde_json stops at
+//! one: the value is then scanned once for every such comma, they are blanked out, and the
+//! value is parsed again.
 
 use super::raw::{Item, ItemSeed, Items, RawEvent};
 use super::source::Chunks;
 
 /// Where a problem is, for the one-line error.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub line: u64,
     pub column: u64,
@@ -21,8 +27,9 @@ pub trait JsonSink {
     /// One event. `at` gives its position (the start of the value holding it); it costs a
     /// scan of the buffer, so it is asked only to report a problem.
     fn event(&mut self, ev: Box<RawEvent<'_>>, record: u64, at: &dyn Fn() -> Position);
-    /// A value that is not an event (counted as rejected, with what it was).
-    fn rejected(&mut self, record: u64, pos: Position, why: String);
+    /// A value that is not an event (counted as rejected, with what it was). `kind` names
+    /// the kind of problem when `why` holds details that differ from record to record.
+    fn rejected(&mut self, record: u64, pos: Position, why: String, kind: Option<&'static str>);
     /// True once no more events are wanted.
     fn stop(&self) -> bool;
     /// Bytes read so far, reported every megabyte or so.
@@ -41,6 +48,19 @@ pub struct JsonStats {
     pub values: u64,
     /// Top-level values are separated by newlines (NDJSON).
     pub line_delimited: bool,
+    /// Trailing commas (before `]` or `}`) read as if they were not there.
+    pub trailing_commas: u64,
+    /// The first of them, and the bracket it stood before.
+    pub first_trailing_comma: Option<(Position, u8)>,
+}
+
+impl JsonStats {
+    fn trailing_comma(&mut self, at: impl FnOnce() -> Position, closer: u8) {
+        if self.first_trailing_comma.is_none() {
+            self.first_trailing_comma = Some((at(), closer));
+        }
+        self.trailing_commas += 1;
+    }
 }
 
 #[derive(Debug)]
@@ -105,12 +125,30 @@ pub fn read_json(
                 if c != b',' {
                     return Err(src.error_at(0, "expected ',' or ']' between array elements"));
                 }
+                // A trailing comma before the array's `]`: seen in the buffer in the common
+                // case; when white space runs past it, the comma's position is taken now
+                // (rarely), while it is still in the buffer.
+                let next = src.data()[1..]
+                    .iter()
+                    .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+                let pos = next.is_none().then(|| src.position_of(0));
+                if next == Some(&b']') {
+                    stats.trailing_comma(|| src.position_of(0), b']');
+                    src.consume(1);
+                    continue;
+                }
                 src.consume(1);
                 if !skip_ws(src)? {
                     return Err(src.error_at(
                         0,
                         "expected a value after ',' but the input ended (the file looks truncated)",
                     ));
+                }
+                if let Some(pos) = pos
+                    && src.data()[0] == b']'
+                {
+                    stats.trailing_comma(|| pos, b']');
+                    continue;
                 }
             }
             _ => {}
@@ -119,7 +157,7 @@ pub fn read_json(
         if let State::Array { first } = &mut state {
             *first = false;
         }
-        match parse_one(src, sink, &mut record) {
+        match parse_one(src, sink, &mut record, stats) {
             Ok(()) if top_level => {
                 stats.values += 1;
                 if stats.values == 1 && newline_follows(src) {
@@ -143,6 +181,7 @@ pub fn read_json(
                         column: 0,
                     },
                     why,
+                    Some("ndjson-line"),
                 );
                 if !src.skip_line() {
                     return Ok(());
@@ -183,7 +222,12 @@ fn skip_ws(src: &mut Chunks) -> Result<bool, JsonError> {
 }
 
 /// Parses one value at the front of the buffer, reading more until it is complete.
-fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Result<(), JsonError> {
+fn parse_one(
+    src: &mut Chunks,
+    sink: &mut dyn JsonSink,
+    record: &mut u64,
+    stats: &mut JsonStats,
+) -> Result<(), JsonError> {
     loop {
         // The fast path parses validated text; bytes that are not UTF-8 are handed to the
         // parser as bytes so that it reports where they are.
@@ -216,6 +260,7 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                             *record,
                             src.position_of(0),
                             format!("found {what}, not a provisioning event"),
+                            None,
                         ),
                     }
                 });
@@ -235,6 +280,20 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
                 return Err(src.error_at(src.text().len(), "the text is not valid UTF-8"));
             }
             Some(Err(e)) => {
+                // serde_json stopped at a `]` or `}` after a comma: blank out every trailing
+                // comma of this value (not only this one, so that a value with many is
+                // parsed twice, not once per comma), and parse it again.
+                let commas = if at_trailing_comma(parsed, &e) {
+                    trailing_commas(parsed)
+                } else {
+                    Vec::new()
+                };
+                if let Some(&(first, closer)) = commas.first() {
+                    stats.trailing_comma(|| src.position_of(first), closer);
+                    stats.trailing_commas += commas.len() as u64 - 1;
+                    src.blank_commas(commas.iter().map(|(at, _)| *at));
+                    continue;
+                }
                 salvage(src, sink, record);
                 return Err(syntax(src, &e, e.is_eof()));
             }
@@ -254,16 +313,96 @@ fn parse_one(src: &mut Chunks, sink: &mut dyn JsonSink, record: &mut u64) -> Res
 /// after its `.`, `e` or sign as an invalid number, not as the end of input; when the
 /// buffer ends there, the number may well go on in the next read.
 fn at_end(data: &[u8], e: &serde_json::Error) -> bool {
-    let (line, column) = (e.line(), e.column());
-    let line_start = if line <= 1 {
-        0
+    match line_start(data, e.line()) {
+        Some(start) => start + e.column() >= data.len(),
+        None => true,
+    }
+}
+
+/// Where line `line` (1-based) of `data` starts; `None` when `data` has fewer lines.
+fn line_start(data: &[u8], line: usize) -> Option<usize> {
+    if line <= 1 {
+        Some(0)
     } else {
-        match memchr::memchr_iter(b'\n', data).nth(line - 2) {
-            Some(i) => i + 1,
-            None => return true,
-        }
+        memchr::memchr_iter(b'\n', data)
+            .nth(line - 2)
+            .map(|i| i + 1)
+    }
+}
+
+/// The offset in `data` of the byte an error is reported at (serde_json gives a line and
+/// a 1-based column); `None` when the line is past the data.
+fn error_offset(data: &[u8], e: &serde_json::Error) -> Option<usize> {
+    Some((line_start(data, e.line())? + e.column()).saturating_sub(1))
+}
+
+/// Whether a syntax error is at a `]` or `}` that follows a comma (white space aside).
+/// serde_json says "trailing comma", "expected value" or "key must be a string" there,
+/// depending on whether it was reading the value or skipping it.
+fn at_trailing_comma(data: &[u8], e: &serde_json::Error) -> bool {
+    if !e.is_syntax() {
+        return false;
+    }
+    let Some(at) = error_offset(data, e) else {
+        return false;
     };
-    line_start + column >= data.len()
+    matches!(data.get(at), Some(b']' | b'}'))
+        && data[..at]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+            == Some(&b',')
+}
+
+/// The trailing commas of the value at the start of `data`: each comma (outside strings)
+/// that follows a value and that white space alone separates from the bracket closing its
+/// array or object, with that bracket. Stops at the end of the value, or of `data` when
+/// the value goes on.
+fn trailing_commas(data: &[u8]) -> Vec<(usize, u8)> {
+    let mut found = Vec::new();
+    let mut open: Vec<u8> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    // The last byte outside strings and white space (a string counts as its `"`).
+    let mut last = 0u8;
+    // A comma after a value, not yet followed by anything but white space.
+    let mut pending: Option<usize> = None;
+    for (i, &b) in data.iter().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'[' => open.push(b']'),
+            b'{' => open.push(b'}'),
+            b']' | b'}' => {
+                if open.last() != Some(&b) {
+                    // Mismatched: serde_json reports it; nothing here to forgive.
+                    break;
+                }
+                open.pop();
+                if let Some(at) = pending {
+                    found.push((at, b));
+                }
+            }
+            b'"' => in_string = true,
+            _ => {}
+        }
+        // A comma after `[`, `{`, `:` or another comma follows no value: not trailing.
+        pending = (b == b',' && !matches!(last, b'[' | b'{' | b':' | b',')).then_some(i);
+        last = b;
+        if open.is_empty() {
+            // The value ended (or was a scalar, with no brackets to close).
+            break;
+        }
+    }
+    found
 }
 
 /// A value that cannot be completed (cut by the end of the file, or broken further on) may
@@ -284,6 +423,7 @@ fn salvage(src: &Chunks, sink: &mut dyn JsonSink, record: &mut u64) {
                 *record,
                 src.position_of(0),
                 format!("found {what}, not a provisioning event"),
+                None,
             ),
         }
     });
@@ -309,5 +449,52 @@ fn strip_position(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_owned(),
         None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailing_commas_are_found_outside_strings_only() {
+        let commas = |s: &str| -> Vec<(usize, char)> {
+            trailing_commas(s.as_bytes())
+                .into_iter()
+                .map(|(i, b)| (i, b as char))
+                .collect()
+        };
+        assert_eq!(commas("[1,2,]"), [(4, ']')]);
+        assert_eq!(commas("{\"a\":1 ,\n }"), [(7, '}')]);
+        assert_eq!(
+            commas("{\"a\":[{\"b\":\",}\",},],}"),
+            [(15, '}'), (17, ']'), (19, '}')]
+        );
+        assert_eq!(commas("[\"\\\",]\",]"), [(7, ']')], "an escaped quote");
+        assert!(commas("[1,2]").is_empty());
+        assert!(
+            commas("[,]").is_empty(),
+            "a comma after no value is not forgiven"
+        );
+        assert!(
+            commas("{\"a\":1,]").is_empty(),
+            "nor one before a mismatched bracket"
+        );
+        assert!(commas("12,]").is_empty(), "nor anything after a scalar");
+        // The scan ends with the value: a later value's commas are its own business.
+        assert_eq!(commas("[1,] [2,]"), [(2, ']')]);
+        // A value cut by the end of the buffer: the commas before the cut.
+        assert_eq!(commas("[[1,],[2,"), [(3, ']')]);
+    }
+
+    #[test]
+    fn error_offsets_follow_lines() {
+        let data = b"[1,\n  2,\n]";
+        let e = serde_json::from_slice::<serde_json::Value>(data).expect_err("trailing comma");
+        assert_eq!(error_offset(data, &e), Some(9));
+        assert!(at_trailing_comma(data, &e));
+        let data = b"[1 2]";
+        let e = serde_json::from_slice::<serde_json::Value>(data).expect_err("no comma");
+        assert!(!at_trailing_comma(data, &e));
     }
 }

@@ -33,8 +33,10 @@ pub trait EventSink {
     fn noise(&mut self, n: u64);
     /// A record that could not be read as an event. It is counted, never silently dropped.
     fn rejected(&mut self, problem: Problem);
-    /// Where an event kept with unreadable fields is, and what was wrong (it was counted
-    /// by `seen` or `selected`; this is for the message).
+    /// An event kept with unreadable fields: where it is and what was wrong. Called once
+    /// for each such event, whether `seen` wanted it or not, so that sinks count these
+    /// here: for an event not read in full, what `RawEvent::check` can tell; for one read
+    /// in full, all that normalising it found.
     fn damaged(&mut self, _problem: Problem) {}
     /// True once the consumer wants no more (its output was closed).
     fn stop(&self) -> bool {
@@ -78,6 +80,10 @@ pub struct Problem {
     pub file: String,
     pub position: Option<String>,
     pub message: String,
+    /// What makes two problems the same kind when their messages name a detail that
+    /// differs from record to record (a field count, a change id, a column); `None` when
+    /// the message itself is the kind. See [`ProblemLog`].
+    pub kind: Option<&'static str>,
 }
 
 impl Problem {
@@ -91,6 +97,7 @@ impl Problem {
                 format!("line {}, column {}", pos.line, pos.column)
             }),
             message: message.into(),
+            kind: None,
         }
     }
 
@@ -99,6 +106,7 @@ impl Problem {
             file: file.to_owned(),
             position: Some(format!("line {line}")),
             message: message.into(),
+            kind: None,
         }
     }
 
@@ -107,7 +115,84 @@ impl Problem {
             file: file.to_owned(),
             position: None,
             message: message.into(),
+            kind: None,
         }
+    }
+
+    /// The same problem, of the named kind (see [`Problem::kind`]).
+    #[must_use]
+    pub fn of_kind(mut self, kind: &'static str) -> Problem {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// What two problems of the same kind share: the kind's name, or else the message.
+    pub fn kind_key(&self) -> &str {
+        self.kind.unwrap_or(&self.message)
+    }
+}
+
+/// Most kinds of problem listed one by one for an input; problems of further kinds are
+/// counted in one line.
+pub const MAX_KINDS_SHOWN: usize = 20;
+
+/// Problems with records, worded for the person reading stderr: the same kind of problem
+/// repeated in one file is one line, at its first position, with how many more there were
+/// (`... (and 4 more like it)`); each other kind gets its own line. A file whose every
+/// element is wrong thus takes one line, not one per element. Counting records is the
+/// sink's business; this only groups the messages it is given.
+#[derive(Debug, Default)]
+pub struct ProblemLog {
+    /// The first problem of each kind, in the order the kinds were met, and how many more.
+    groups: Vec<(Problem, u64)>,
+    /// Problems of kinds past [`MAX_KINDS_SHOWN`], by file.
+    other: Vec<(String, u64)>,
+}
+
+impl ProblemLog {
+    pub fn add(&mut self, p: Problem) {
+        if let Some((_, more)) = self
+            .groups
+            .iter_mut()
+            .find(|(g, _)| g.file == p.file && g.kind_key() == p.kind_key())
+        {
+            *more = more.saturating_add(1);
+            return;
+        }
+        if self.groups.len() < MAX_KINDS_SHOWN {
+            self.groups.push((p, 0));
+            return;
+        }
+        match self.other.iter_mut().find(|(f, _)| *f == p.file) {
+            Some((_, n)) => *n = n.saturating_add(1),
+            None => self.other.push((p.file, 1)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty() && self.other.is_empty()
+    }
+
+    /// Whether a line will name this file.
+    pub fn names(&self, file: &str) -> bool {
+        self.groups.iter().any(|(p, _)| p.file == file) || self.other.iter().any(|(f, _)| f == file)
+    }
+
+    /// One line per kind (without the `provlog: ` prefix), and empties the log.
+    pub fn take_lines(&mut self) -> Vec<String> {
+        let mut lines: Vec<String> = std::mem::take(&mut self.groups)
+            .into_iter()
+            .map(|(p, more)| match more {
+                0 => p.to_string(),
+                n => format!("{p} (and {n} more like it)"),
+            })
+            .collect();
+        lines.extend(
+            std::mem::take(&mut self.other)
+                .into_iter()
+                .map(|(file, n)| format!("{file}: {n} more problems of other kinds")),
+        );
+        lines
     }
 }
 
@@ -181,6 +266,8 @@ pub struct ReadOutcome {
     pub fatal: Option<Problem>,
     /// Notes that are not errors (a missing sibling file, say).
     pub notes: Vec<String>,
+    /// Syntax read although it is not valid (trailing commas); each kind is also a note.
+    pub tolerated: u64,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -407,6 +494,7 @@ fn new_outcome(label: &str) -> ReadOutcome {
         bytes: 0,
         fatal: None,
         notes: Vec::new(),
+        tolerated: 0,
     }
 }
 
@@ -522,32 +610,33 @@ struct JsonAdapter<'s> {
 }
 
 impl JsonSink for JsonAdapter<'_> {
-    fn event(&mut self, ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
+    fn event(&mut self, mut ev: Box<RawEvent<'_>>, _record: u64, at: &dyn Fn() -> Position) {
         self.events += 1;
         if self.events == 1 {
             self.diagnostic = ev.envelope_time.is_some() || ev.result_type.is_some();
         }
-        let wrong = ev.wrong_fields();
+        ev.check();
         if self.sink.seen(&ev) {
             let (event, damage) = normalize(&ev);
-            if wrong == 0 && damage.bad_fields > 0 {
+            if damage.fields() > 0 {
                 let p = damage_problem(&self.label, &at(), event.change_id.as_deref(), damage);
                 self.sink.damaged(p);
             }
             self.sink.selected(event, damage);
-        }
-        if wrong > 0 {
+        } else if ev.unreadable_fields() > 0 {
             let damage = Damage {
-                raw: wrong,
-                bad_fields: 0,
+                raw: ev.wrong_fields(),
+                bad_fields: ev.bad_form(),
             };
             let p = damage_problem(&self.label, &at(), ev.change_id(), damage);
             self.sink.damaged(p);
         }
     }
 
-    fn rejected(&mut self, _record: u64, pos: Position, why: String) {
-        self.sink.rejected(Problem::at(&self.label, &pos, why));
+    fn rejected(&mut self, _record: u64, pos: Position, why: String, kind: Option<&'static str>) {
+        let mut p = Problem::at(&self.label, &pos, why);
+        p.kind = kind;
+        self.sink.rejected(p);
     }
 
     fn stop(&self) -> bool {
@@ -561,7 +650,7 @@ impl JsonSink for JsonAdapter<'_> {
 
 /// The message for an event kept with unreadable fields.
 pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: Damage) -> Problem {
-    let n = d.raw.saturating_add(d.bad_fields);
+    let n = d.fields();
     Problem::at(
         label,
         pos,
@@ -574,6 +663,7 @@ pub fn damage_problem(label: &str, pos: &Position, change_id: Option<&str>, d: D
             if n == 1 { "it" } else { "them" },
         ),
     )
+    .of_kind("unreadable-fields")
 }
 
 fn read_json_stream(
@@ -591,6 +681,24 @@ fn read_json_stream(
     let mut stats = json::JsonStats::default();
     let result = json::read_json(&mut chunks, &mut adapter, &mut stats);
     outcome.bytes = chunks.offset();
+    if let Some((pos, closer)) = stats.first_trailing_comma {
+        let more = stats.trailing_commas.saturating_sub(1);
+        let p = Problem::at(
+            label,
+            &pos,
+            format!(
+                "a trailing comma before '{}' is not valid JSON; it was read as if it were not there{}",
+                char::from(closer),
+                if more > 0 {
+                    format!(" (and {more} more like it)")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+        outcome.notes.push(p.to_string());
+        outcome.tolerated = stats.trailing_commas;
+    }
     outcome.format = Some(match (stats.first, stats.values, stats.line_delimited) {
         (b'[', _, _) => Format::JsonArray,
         (_, _, true) if adapter.diagnostic => Format::DiagnosticNdjson,
@@ -715,4 +823,51 @@ fn read_set(
         Err(p) => outcome.fatal = Some(p),
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(file: &str, line: u64, message: &str) -> Problem {
+        Problem::at_line(file, line, message)
+    }
+
+    #[test]
+    fn problems_are_grouped_by_file_and_kind() {
+        let mut log = ProblemLog::default();
+        log.add(at("a.json", 1, "found a number, not a provisioning event"));
+        log.add(at("a.json", 2, "found a string, not a provisioning event"));
+        log.add(at("a.json", 3, "found a number, not a provisioning event"));
+        log.add(at("b.json", 1, "found a number, not a provisioning event"));
+        log.add(at("a.json", 4, "the row has 3 fields").of_kind("csv-row-width"));
+        log.add(at("a.json", 5, "the row has 4 fields").of_kind("csv-row-width"));
+        assert!(!log.is_empty());
+        assert_eq!(
+            log.take_lines(),
+            [
+                "a.json: line 1: found a number, not a provisioning event (and 1 more like it)",
+                "a.json: line 2: found a string, not a provisioning event",
+                "b.json: line 1: found a number, not a provisioning event",
+                "a.json: line 4: the row has 3 fields (and 1 more like it)",
+            ]
+        );
+        assert!(log.is_empty(), "taking the lines empties the log");
+    }
+
+    #[test]
+    fn kinds_past_the_limit_are_counted_by_file() {
+        let mut log = ProblemLog::default();
+        for i in 0..MAX_KINDS_SHOWN as u64 + 3 {
+            log.add(at("a.json", i + 1, &format!("problem {i}")));
+        }
+        log.add(at("a.json", 99, "problem 0"));
+        let lines = log.take_lines();
+        assert_eq!(lines.len(), MAX_KINDS_SHOWN + 1);
+        assert_eq!(lines[0], "a.json: line 1: problem 0 (and 1 more like it)");
+        assert_eq!(
+            lines[MAX_KINDS_SHOWN],
+            "a.json: 3 more problems of other kinds"
+        );
+    }
 }

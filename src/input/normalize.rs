@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use super::raw::{Key, Nested, RawError, RawEvent, RawParty, Scalar};
 use crate::event::{ErrorInfo, Event, ModifiedProperty, Party, Status, Step, StepType};
-use crate::time::parse_time;
 
 /// What could not be made sense of; the event is kept with those fields empty.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +16,16 @@ pub struct Damage {
     /// Fields with a value of the wrong JSON type, found while parsing.
     pub raw: u32,
     /// Text that is not what the field holds (a time that is no time, steps that are not
-    /// JSON), found while normalising.
+    /// JSON), found while normalising (or, for an event not read in full, those that
+    /// [`RawEvent::check`] can tell).
     pub bad_fields: u32,
+}
+
+impl Damage {
+    /// Fields left empty, in all.
+    pub fn fields(self) -> u32 {
+        self.raw.saturating_add(self.bad_fields)
+    }
 }
 
 pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
@@ -26,21 +33,16 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         raw: raw.wrong_fields(),
         bad_fields: 0,
     };
-    let time = raw.time_text().and_then(|t| {
-        let parsed = parse_time(t);
-        if parsed.is_none() {
-            damage.bad_fields = damage.bad_fields.saturating_add(1);
-        }
-        parsed
-    });
+    // The rules below are those of `RawEvent::check`, which applies them to every event;
+    // keep the two in step.
+    let time = raw.time();
+    if raw.time_text().is_some() && time.is_none() {
+        damage.bad_fields = damage.bad_fields.saturating_add(1);
+    }
     let duration_ms = raw.duration_ms.or_else(|| {
         raw.duration.as_deref().and_then(|d| {
-            let d = d.trim();
-            let parsed = d
-                .parse::<i64>()
-                .ok()
-                .or_else(|| d.parse::<f64>().ok().map(|f| f as i64));
-            if parsed.is_none() && !d.is_empty() {
+            let parsed = parse_duration(d);
+            if parsed.is_none() && !d.trim().is_empty() {
                 damage.bad_fields = damage.bad_fields.saturating_add(1);
             }
             parsed
@@ -76,6 +78,99 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         modified_properties,
     };
     (ev, damage)
+}
+
+/// A duration written as text: a number of milliseconds, whole or not.
+pub(crate) fn parse_duration(d: &str) -> Option<i64> {
+    let d = d.trim();
+    d.parse::<i64>()
+        .ok()
+        .or_else(|| d.parse::<f64>().ok().map(|f| f as i64))
+}
+
+/// How a nested field begins, as far as that tells what normalising it will give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lead {
+    /// Nothing (empty JSON text), or `null`: no value.
+    Nothing,
+    /// `[`, or JSON text that begins with `[`.
+    Array,
+    /// `{`, or JSON text that begins with `{`.
+    Object,
+    /// A number, a boolean, or JSON text that can only be a scalar or no JSON at all.
+    Scalar,
+    /// Only reading it in full can tell (an escape, `n`, a character outside ASCII).
+    Unknown,
+}
+
+/// How JSON text (a CSV cell, or a JSON string's content) begins. `escaped`: the text is
+/// still JSON-escaped (a JSON string's content, up to its closing `"`), so that `\` and
+/// `"` have their JSON meaning.
+fn text_lead(text: &[u8], escaped: bool) -> Lead {
+    let skip_ws = |t: &[u8]| -> usize {
+        t.iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count()
+    };
+    let rest = &text[skip_ws(text)..];
+    match rest.first() {
+        None => Lead::Nothing,
+        Some(b'"') if escaped => Lead::Nothing,
+        Some(b'\\') if escaped => Lead::Unknown,
+        Some(b'[') => Lead::Array,
+        Some(b'{') => Lead::Object,
+        Some(b'n') => match rest.strip_prefix(b"null") {
+            // `null` and nothing after it but white space: no value.
+            Some(after) => match after[skip_ws(after)..].first() {
+                None => Lead::Nothing,
+                Some(b'"') if escaped => Lead::Nothing,
+                Some(b'\\') if escaped => Lead::Unknown,
+                Some(_) => Lead::Scalar,
+            },
+            None => Lead::Scalar,
+        },
+        Some(b) if b.is_ascii() => Lead::Scalar,
+        Some(_) => Lead::Unknown,
+    }
+}
+
+fn nested_lead(n: &Nested<'_>) -> Lead {
+    match n {
+        Nested::Raw(raw) => raw_lead(raw),
+        Nested::Text(t) => text_lead(t.as_bytes(), false),
+    }
+}
+
+fn raw_lead(raw: &serde_json::value::RawValue) -> Lead {
+    let s = raw.get().as_bytes();
+    match s.first() {
+        Some(b'[') => Lead::Array,
+        Some(b'{') => Lead::Object,
+        Some(b'n') | None => Lead::Nothing,
+        Some(b'"') => text_lead(&s[1..], true),
+        Some(_) => Lead::Scalar,
+    }
+}
+
+/// Whether `provisioningSteps` will surely be counted as unreadable by `parse_steps`,
+/// told from how it begins (a scalar; an array's elements are not looked at).
+pub(crate) fn surely_bad_steps(n: &Nested<'_>) -> bool {
+    nested_lead(n) == Lead::Scalar
+}
+
+/// Whether `modifiedProperties` will surely be counted as unreadable by
+/// `parse_properties`: an object or a scalar where an array belongs.
+pub(crate) fn surely_bad_properties(n: &Nested<'_>) -> bool {
+    matches!(nested_lead(n), Lead::Scalar | Lead::Object)
+}
+
+/// Whether a party kept as raw JSON is surely of the wrong type: a number or a boolean
+/// (a string is taken as a name, an array for its first element).
+pub(crate) fn surely_bad_party(raw: &serde_json::value::RawValue) -> bool {
+    matches!(
+        raw.get().as_bytes().first(),
+        Some(b't' | b'f' | b'-' | b'0'..=b'9')
+    )
 }
 
 fn owned(s: &Option<Cow<'_, str>>) -> Option<String> {
@@ -346,5 +441,114 @@ impl<'de> serde::Deserialize<'de> for OnlyAccountDisabled {
             }
         }
         d.deserialize_seq(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::value::RawValue;
+
+    fn raw(s: &str) -> Box<RawValue> {
+        RawValue::from_string(s.to_owned()).expect("valid JSON")
+    }
+
+    /// What normalising finds wrong with these steps and properties.
+    fn found(n: &Nested<'_>) -> (bool, bool) {
+        let mut d = Damage::default();
+        parse_steps(n, &mut d);
+        let steps = d.bad_fields > 0;
+        let mut d = Damage::default();
+        parse_properties(n, &mut d);
+        (steps, d.bad_fields > 0)
+    }
+
+    /// The check every event gets says "surely bad" only where normalising finds it bad,
+    /// for JSON values, JSON strings holding JSON text, and CSV cells.
+    #[test]
+    fn what_the_check_calls_bad_normalising_finds_bad() {
+        let texts = [
+            "",
+            " ",
+            "null",
+            "nul",
+            "null ",
+            "null x",
+            "nullx",
+            "not json",
+            "12",
+            "-1",
+            "true",
+            "false",
+            "\"x\"",
+            "x",
+            "]",
+            "[]",
+            "[1]",
+            "[{}]",
+            "[oops",
+            "{}",
+            "{\"a\":1}",
+            "{oops",
+            "\u{a0}[]",
+            "\u{3000}",
+            " [ ] ",
+            "\t{}",
+        ];
+        for t in texts {
+            let mut cases: Vec<(String, Box<RawValue>)> = vec![(
+                format!("string {t:?}"),
+                raw(&serde_json::to_string(t).expect("string")),
+            )];
+            if serde_json::from_str::<Value>(t).is_ok() {
+                cases.push((format!("value {t:?}"), raw(t.trim())));
+            }
+            for (name, r) in &cases {
+                let n = Nested::Raw(r);
+                let (steps, props) = found(&n);
+                assert!(!surely_bad_steps(&n) || steps, "{name}: steps");
+                assert!(!surely_bad_properties(&n) || props, "{name}: properties");
+            }
+            let n = Nested::Text(Cow::Borrowed(t));
+            let (steps, props) = found(&n);
+            assert!(!surely_bad_steps(&n) || steps, "cell {t:?}: steps");
+            assert!(
+                !surely_bad_properties(&n) || props,
+                "cell {t:?}: properties"
+            );
+        }
+        // And the check does call these bad.
+        assert!(surely_bad_steps(&Nested::Raw(&raw("12"))));
+        assert!(surely_bad_steps(&Nested::Raw(&raw("\"not json\""))));
+        assert!(surely_bad_steps(&Nested::Text(Cow::Borrowed("\"quoted\""))));
+        assert!(surely_bad_properties(&Nested::Raw(&raw("{\"a\":1}"))));
+        assert!(surely_bad_properties(&Nested::Text(Cow::Borrowed(
+            " {oops"
+        ))));
+        assert!(!surely_bad_steps(&Nested::Raw(&raw("{\"name\":\"x\"}"))));
+        assert!(
+            !surely_bad_steps(&Nested::Raw(&raw("\"\\n[]\""))),
+            "an escape: unknown"
+        );
+    }
+
+    #[test]
+    fn parties_of_a_scalar_type_are_surely_bad() {
+        for (s, bad) in [
+            ("5", true),
+            ("-1.5", true),
+            ("false", true),
+            ("true", true),
+            ("null", false),
+            ("\"a name\"", false),
+            ("{\"id\":{}}", false),
+            ("[1]", false),
+        ] {
+            let r = raw(s);
+            assert_eq!(surely_bad_party(&r), bad, "{s}");
+            if bad {
+                assert!(RawParty::from_raw(&r).wrong > 0, "{s}");
+            }
+        }
     }
 }

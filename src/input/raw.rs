@@ -14,10 +14,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::fields::{self, ErrorKey, PartyKey, StatusKey, TopKey};
+use super::normalize::{self, parse_duration};
+use crate::time::parse_time;
 
 pub type Str<'a> = Cow<'a, str>;
 
@@ -95,6 +98,10 @@ pub struct RawEvent<'a> {
     pub is_page: bool,
     /// Number of known fields seen; an object with none is not a provisioning event.
     pub known: u32,
+    /// Set by [`RawEvent::check`]: the time, parsed once for every reader of the event.
+    checked_time: Option<Option<DateTime<Utc>>>,
+    /// Set by [`RawEvent::check`]: fields whose text or shape is not what they hold.
+    bad_form: u32,
 }
 
 /// The parties parsed lazily, in the order of `RawEvent::lazy_parties`.
@@ -838,6 +845,64 @@ impl<'a> RawEvent<'a> {
         self.activity_time
             .as_deref()
             .or(self.envelope_time.as_deref())
+    }
+
+    /// The time, parsed (once, by [`RawEvent::check`], when the reader called it).
+    pub fn time(&self) -> Option<DateTime<Utc>> {
+        match self.checked_time {
+            Some(t) => t,
+            None => self.time_text().and_then(parse_time),
+        }
+    }
+
+    /// The checks every event gets from its reader before any sink sees it, whatever the
+    /// filters, so that an event with an unreadable field is counted and named whether it
+    /// is selected or not. The time is parsed (once, for every reader of the event), and
+    /// what normalising the event would find wrong is counted as far as it can be told
+    /// without reading nested values in full: a time that is no time, a duration that is
+    /// no number, steps, properties or a party that are a value of the wrong kind. What
+    /// is wrong inside a party or a list of steps is found when the event is read in full
+    /// ([`normalize::normalize`]): reading every event's nested values again would cost a
+    /// third of the reader's speed.
+    pub fn check(&mut self) {
+        let text = self.time_text();
+        let time = text.and_then(parse_time);
+        let mut bad = u32::from(text.is_some() && time.is_none());
+        if self.duration_ms.is_none()
+            && let Some(d) = self.duration.as_deref()
+            && !d.trim().is_empty()
+            && parse_duration(d).is_none()
+        {
+            bad += 1;
+        }
+        if self.steps.as_ref().is_some_and(normalize::surely_bad_steps) {
+            bad += 1;
+        }
+        if self
+            .modified_properties
+            .as_ref()
+            .is_some_and(normalize::surely_bad_properties)
+        {
+            bad += 1;
+        }
+        for raw in self.lazy_parties.iter().flatten() {
+            if normalize::surely_bad_party(raw) {
+                bad += 1;
+            }
+        }
+        self.checked_time = Some(time);
+        self.bad_form = bad;
+    }
+
+    /// Fields [`RawEvent::check`] found of the wrong form.
+    pub fn bad_form(&self) -> u32 {
+        self.bad_form
+    }
+
+    /// Fields known to be unreadable before the event is read in full: of the wrong type,
+    /// or (once [`RawEvent::check`]ed) of the wrong form.
+    pub fn unreadable_fields(&self) -> u32 {
+        self.wrong_fields().saturating_add(self.bad_form)
     }
 
     pub fn change_id(&self) -> Option<&str> {

@@ -261,7 +261,9 @@ impl Chunks {
     pub fn text(&self) -> &str {
         let bytes = &self.buf[self.start.min(self.valid_end)..self.valid_end];
         // SAFETY: `validate` checked `buf[..valid_end]` with `str::from_utf8` after every
-        // read, and nothing writes to that part of `buf` afterwards: `refill` copies the
+        // read, and nothing writes to that part of `buf` afterwards but `blank_commas`,
+        // which only puts an ASCII space where an ASCII comma was (a byte below 0x80 is a
+        // whole character in UTF-8, so the text stays valid): `refill` copies the
         // unconsumed tail whole into a new buffer and moves `start` and `valid_end` with
         // it. `start` only ever stops at byte offsets the JSON parser returned (value
         // boundaries) or after ASCII white space and punctuation, never inside a character.
@@ -285,6 +287,17 @@ impl Chunks {
 
     pub fn data(&self) -> &[u8] {
         &self.buf[self.start..self.end]
+    }
+
+    /// Puts a space where each of these offsets of `data()` holds a comma: a trailing comma
+    /// read as if it were not there. Positions (lines and columns) do not move.
+    pub fn blank_commas(&mut self, offsets: impl IntoIterator<Item = usize>) {
+        for offset in offsets {
+            let i = self.start.saturating_add(offset);
+            if i < self.end && self.buf[i] == b',' {
+                self.buf[i] = b' ';
+            }
+        }
     }
 
     pub fn consume(&mut self, n: usize) {

@@ -7,7 +7,10 @@ use proptest::prelude::*;
 use serde_json::{Map, Value};
 
 use provlog::catalog::{Catalog, Lang};
-use provlog::input::{Collect, read_bytes, read_set_bytes};
+use provlog::event::Event;
+use provlog::input::normalize::Damage;
+use provlog::input::raw::RawEvent;
+use provlog::input::{Collect, EventSink, Problem, read_bytes, read_set_bytes};
 
 use crate::util::read_fixture;
 
@@ -263,6 +266,65 @@ proptest! {
         };
         let got = read_checked("mutated.json", bytes.as_bytes());
         prop_assert_eq!(got.seen as usize + got.rejected.len(), n, "every record counted");
+    }
+}
+
+/// Compares, for every event, what the check every event gets (`RawEvent::check`, before
+/// `seen`) finds unreadable with what normalising the event finds: the check may find less
+/// (what lies inside a party or a list of steps), never more, so that an event counted as
+/// unreadable when it is not read in full is one when it is.
+#[derive(Default)]
+struct CheckVsNormalize {
+    checked: Vec<u32>,
+    normalized: Vec<Damage>,
+    damaged: u64,
+}
+
+impl EventSink for CheckVsNormalize {
+    fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
+        self.checked.push(raw.unreadable_fields());
+        true
+    }
+    fn selected(&mut self, _: Event, damage: Damage) {
+        self.normalized.push(damage);
+    }
+    fn noise(&mut self, _: u64) {}
+    fn rejected(&mut self, _: Problem) {}
+    fn damaged(&mut self, _: Problem) {
+        self.damaged += 1;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// See `CheckVsNormalize`; and each event with an unreadable field is reported once.
+    /// See: provlog issue 17, item 20.
+    #[test]
+    fn the_check_of_every_event_never_finds_more_than_normalising(
+        picks in prop::collection::vec(any::<u16>(), 1..4),
+        mutations in prop::collection::vec(mutation(), 1..6),
+        ndjson in any::<bool>(),
+    ) {
+        let pool = sample_events();
+        let mut events: Vec<Value> = picks.iter().map(|i| pool[*i as usize % pool.len()].clone()).collect();
+        for (k, m) in mutations.iter().enumerate() {
+            let n = events.len();
+            apply(&mut events[k % n], m);
+        }
+        let bytes = if ndjson {
+            events.iter().map(|e| e.to_string() + "\n").collect::<String>()
+        } else {
+            Value::Array(events).to_string()
+        };
+        let mut sink = CheckVsNormalize::default();
+        read_bytes("mutated.json", bytes.as_bytes(), &mut sink);
+        prop_assert_eq!(sink.checked.len(), sink.normalized.len());
+        for (checked, damage) in sink.checked.iter().zip(&sink.normalized) {
+            prop_assert!(*checked <= damage.fields(), "check {} > normalize {:?}", checked, damage);
+        }
+        let with_damage = sink.normalized.iter().filter(|d| d.fields() > 0).count() as u64;
+        prop_assert_eq!(sink.damaged, with_damage);
     }
 }
 
