@@ -121,10 +121,10 @@ struct Rank {
     depth: std::cmp::Reverse<u8>,
     tier: u8,
     priority: std::cmp::Reverse<i32>,
+    len: std::cmp::Reverse<usize>,
     /// Matches of Entra and of another system that are otherwise equal: Entra's (the
     /// system most messages come from; `--system` narrows to another).
     not_entra: bool,
-    len: std::cmp::Reverse<usize>,
     task_mismatch: bool,
 }
 
@@ -304,8 +304,8 @@ impl Matcher {
                     depth: std::cmp::Reverse(layer.depth()),
                     tier,
                     priority: std::cmp::Reverse(priority),
-                    not_entra: entries[entry].system != System::Entra,
                     len: std::cmp::Reverse(len),
+                    not_entra: entries[entry].system != System::Entra,
                     task_mismatch: task_mismatch(entry),
                 },
             });

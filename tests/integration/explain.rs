@@ -31,13 +31,13 @@ fn explain_a_code_a_message_and_a_catalog_id() {
         v["input"],
         "Forbidden (403) Insufficient privileges to complete the operation."
     );
-    // Entra and CloudGate UNO both know this Graph message: without `--system`, Entra's
-    // entry answers and CloudGate's is listed too.
-    assert_eq!(v["diagnosis"]["system"], "entra");
+    // CloudGate UNO's shape ("Forbidden (403) …") is the more specific match; Entra's
+    // entry for the Graph message inside is listed too.
+    assert_eq!(v["diagnosis"]["system"], "cloudgate");
     assert!(
         v["also"]
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| x["system"] == "cloudgate")),
+            .is_some_and(|a| a.iter().any(|x| x["system"] == "entra")),
         "{v}"
     );
     assert_eq!(v["facts"]["http_status"], 403);
