@@ -39,6 +39,17 @@ pub struct GlobalArgs {
     /// When to use color (NO_COLOR is honored by auto)
     #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Write the report to FILE instead of stdout. The file appears only when the report is
+    /// whole (an interrupted run leaves the old file, if any, untouched); on Windows
+    /// PowerShell 5.1 this keeps Japanese text and CSV intact, where `>` would re-encode them.
+    #[arg(
+        short = 'o',
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
+    pub output: Option<PathBuf>,
 }
 
 // Parsed once per run; boxing the large variant would buy nothing.

@@ -7,12 +7,18 @@
 //! process itself after a short grace period. Every stderr line is written in one write,
 //! so even that exit cannot cut one in half.
 
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Set once by the handler, read everywhere: a signal arrives outside any call chain, so
 /// this is the one place where a global is the honest design.
 static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// Temporary files of reports being written (`-o`): a forced exit removes them, so that a
+/// run ended in a blocked read leaves no half report behind.
+static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// How long the run may take to reach a clean stopping point.
 const GRACE: Duration = Duration::from_millis(500);
@@ -27,6 +33,7 @@ pub fn install() {
         REQUESTED.store(true, Ordering::SeqCst);
         std::thread::sleep(GRACE);
         clear_progress_line();
+        remove_partial_files();
         std::process::exit(i32::from(EXIT_CODE));
     });
 }
@@ -39,6 +46,28 @@ fn clear_progress_line() {
         && let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/stderr")
     {
         let _ = tty.write_all(b"\r\x1b[2K");
+    }
+}
+
+/// Registers a temporary file to remove if the handler has to end the process itself.
+pub fn remove_on_forced_exit(path: &Path) {
+    if let Ok(mut v) = PARTIAL.lock() {
+        v.push(path.to_path_buf());
+    }
+}
+
+/// The file is complete (renamed into place) or already gone: a forced exit leaves it alone.
+pub fn forget(path: &Path) {
+    if let Ok(mut v) = PARTIAL.lock() {
+        v.retain(|p| p != path);
+    }
+}
+
+fn remove_partial_files() {
+    if let Ok(v) = PARTIAL.lock() {
+        for p in v.iter() {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod input;
 pub mod interrupt;
 pub mod layers;
+pub mod output;
 pub mod reason;
 pub mod redact;
 pub mod render;
@@ -26,7 +27,7 @@ pub mod template;
 pub mod time;
 
 use std::ffi::OsString;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -124,8 +125,8 @@ fn load_catalog(files: &[std::path::PathBuf]) -> Result<Catalog> {
 
 fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
     let lang = lang_of(cli.global.lang);
-    let stdout = io::stdout();
-    let tty = stdout.is_terminal();
+    let mut out = output::Output::open(cli.global.output.as_deref())?;
+    let tty = out.is_terminal();
     let style = Style {
         lang,
         color: color_of(cli.global.color, tty),
@@ -136,7 +137,6 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
         },
     };
     let catalog = load_catalog(&cli.global.catalog)?;
-    let mut out = BufWriter::with_capacity(256 * 1024, stdout.lock());
     let exit = match cli.command {
         Command::Analyze(args) => {
             if args.files.is_empty() && io::stdin().is_terminal() {
@@ -331,13 +331,17 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                         },
                         err,
                     )?;
-                    out.flush()?;
+                    out.finish()?;
                     return Ok(exit);
                 }
             }
             Exit::Ok
         }
     };
-    out.flush()?;
+    // An interrupted report stays unwritten: the temporary file goes with `out`.
+    if interrupt::requested() {
+        return Ok(Exit::Interrupted);
+    }
+    out.finish()?;
     Ok(exit)
 }

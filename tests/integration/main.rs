@@ -16,6 +16,7 @@ mod html;
 mod inputs;
 mod insights;
 mod layered;
+mod output_file;
 mod output_safety;
 mod polish;
 mod props;
