@@ -214,7 +214,7 @@ pub fn show(
                 t(lang, "category"),
                 e.category.label(lang),
                 t(lang, "retry"),
-                crate::render::table::retry_text(e.retry, lang)
+                crate::render::text::retry_text(e.retry, lang)
             )?;
             writeln!(w, "  {}", sanitize(&tx.explanation))?;
             writeln!(w, "  {}:", t(lang, "what_to_do"))?;

@@ -12,7 +12,7 @@ use crate::error::Exit;
 use crate::i18n::{Label, t};
 use crate::render::markdown::cell;
 use crate::render::one_line;
-use crate::render::table::retry_text;
+use crate::render::text::retry_text;
 use crate::render::wire::{WireDiagnosisDetail, WireFacts};
 
 /// How many closest entries are offered when nothing matches.

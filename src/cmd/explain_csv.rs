@@ -25,8 +25,9 @@ use crate::input::console::{self, Columns, ConsoleCsv};
 use crate::input::decode::{self, Decoded, EncodingChoice};
 use crate::reason::{self, Facts};
 use crate::render::csv::{guard, io_of};
-use crate::render::markdown::cell;
-use crate::render::table::{category_cell, header, new_table, retry_text, unicode_width};
+use crate::render::markdown::{cell, label_list};
+use crate::render::table::{category_cell, header, new_table};
+use crate::render::text::{aligned_pairs, more, retry_text};
 use crate::render::wire::{WireDiagnosis, WireFacts};
 use crate::render::{Style, one_line, sanitize, shorten};
 
@@ -796,7 +797,7 @@ fn summary_lines(v: &View<'_>, lang: Lang) -> Vec<(&'static str, String)> {
 fn row_list(rows: &[u64], lang: Lang) -> String {
     let mut s: Vec<String> = rows.iter().take(SHOWN).map(u64::to_string).collect();
     if rows.len() > SHOWN {
-        s.push(t(lang, "more_n").replace("{n}", &(rows.len() - SHOWN).to_string()));
+        s.push(more(lang, rows.len() - SHOWN));
     }
     s.join(", ")
 }
@@ -811,16 +812,7 @@ fn unit(lang: Lang, n: u64) -> &'static str {
 
 fn write_table(out: &mut dyn Write, v: &View<'_>, style: &Style) -> Result<()> {
     let lang = style.lang;
-    let lines = summary_lines(v, lang);
-    let width = lines
-        .iter()
-        .map(|(l, _)| unicode_width(l))
-        .max()
-        .unwrap_or(0);
-    for (label, value) in &lines {
-        let pad = width - unicode_width(label);
-        writeln!(out, "{label}{}  {value}", " ".repeat(pad))?;
-    }
+    aligned_pairs(out, &summary_lines(v, lang))?;
     writeln!(out)?;
     let groups = groups(v);
     if groups.is_empty() {
@@ -902,9 +894,7 @@ fn write_table(out: &mut dyn Write, v: &View<'_>, style: &Style) -> Result<()> {
 fn write_markdown(out: &mut dyn Write, v: &View<'_>, lang: Lang) -> Result<()> {
     writeln!(out, "# {}", cell(v.label))?;
     writeln!(out)?;
-    for (label, value) in summary_lines(v, lang) {
-        writeln!(out, "- **{label}:** {}", cell(&value))?;
-    }
+    label_list(out, &summary_lines(v, lang))?;
     writeln!(out)?;
     let groups = groups(v);
     if groups.is_empty() {

@@ -12,8 +12,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::csv::{guard, io_of};
-use super::markdown::cell;
-use super::table::{header, keep_words_whole, new_table, unicode_width};
+use super::markdown::{cell, label_list};
+use super::table::{header, keep_words_whole, new_table};
+use super::text::{aligned_pairs, input_line, next_retry_text, retried_text};
 use super::wire::{WireDiagnosis, WireEvent};
 use super::{Style, one_line, shorten};
 use crate::catalog::Lang;
@@ -31,11 +32,7 @@ fn change_text(c: Change, lang: Lang) -> &'static str {
 }
 
 fn side_text(s: &SideSummary, lang: Lang) -> String {
-    let mut parts: Vec<String> = s
-        .inputs
-        .iter()
-        .map(|i| super::table::input_line(i, lang))
-        .collect();
+    let mut parts: Vec<String> = s.inputs.iter().map(|i| input_line(i, lang)).collect();
     let mut line = format!(
         "{} {} · {} {}",
         s.failures,
@@ -98,10 +95,8 @@ fn note(row: &DiffRow, lang: Lang) -> String {
         ),
         Some(ResolvedBy::Absence) => t(lang, "resolved_absence").to_owned(),
         None => match (row.latest.facts.retry_count, row.latest.facts.next_retry) {
-            (_, Some(n)) => format!("{} {}", t(lang, "next_retry"), format_seconds(&n)),
-            (Some(c), None) if c > 0 => {
-                format!("{} {c} {}", t(lang, "retried"), t(lang, "times"))
-            }
+            (_, Some(n)) => next_retry_text(&format_seconds(&n), lang),
+            (Some(c), None) if c > 0 => retried_text(c, lang),
             _ => String::new(),
         },
     }
@@ -116,19 +111,7 @@ fn counts_text(row: &DiffRow) -> String {
 
 pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> {
     let lang = style.lang;
-    let lines = summary_lines(r, lang);
-    let width = lines
-        .iter()
-        .map(|(l, _)| unicode_width(l))
-        .max()
-        .unwrap_or(0);
-    for (label, value) in &lines {
-        for (i, v) in value.split('\n').enumerate() {
-            let l = if i == 0 { *label } else { "" };
-            let pad = width.saturating_sub(unicode_width(l));
-            writeln!(w, "{l}{}  {v}", " ".repeat(pad))?;
-        }
-    }
+    aligned_pairs(w, &summary_lines(r, lang))?;
     writeln!(w)?;
     if r.rows.is_empty() {
         writeln!(w, "{}", t(lang, "no_changes"))?;
@@ -186,10 +169,7 @@ pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<(
     let lang = style.lang;
     writeln!(w, "# {}", t(lang, "diff_title"))?;
     writeln!(w)?;
-    for (label, value) in summary_lines(r, lang) {
-        let value: Vec<String> = value.split('\n').map(cell).collect();
-        writeln!(w, "- **{label}:** {}", value.join("; "))?;
-    }
+    label_list(w, &summary_lines(r, lang))?;
     writeln!(w)?;
     if r.rows.is_empty() {
         writeln!(w, "{}", t(lang, "no_changes"))?;

@@ -5,8 +5,9 @@
 
 use std::io::{self, Write};
 
-use super::table::{
-    attribute_name, cycle_cells, priority_text, retry_text, summary_lines, warning_lines,
+use super::text::{
+    attribute_name, cycle_cells, diagnoses_text, more, no_events_text, persistent_text,
+    priority_text, retry_line, summary_lines, warning_lines,
 };
 use super::{Style, one_line, shorten};
 use crate::i18n::{Label, t};
@@ -55,14 +56,20 @@ pub fn cell(s: &str) -> String {
     out
 }
 
+/// A summary as a list of bold labels; the lines of a value are joined with `; `.
+pub fn label_list(w: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()> {
+    for (label, value) in lines {
+        let value: Vec<String> = value.split('\n').map(cell).collect();
+        writeln!(w, "- **{label}:** {}", value.join("; "))?;
+    }
+    Ok(())
+}
+
 pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     let lang = style.lang;
     writeln!(w, "# {}", t(lang, "report_title"))?;
     writeln!(w)?;
-    for (label, value) in summary_lines(&r.summary, lang) {
-        let value: Vec<String> = value.split('\n').map(cell).collect();
-        writeln!(w, "- **{label}:** {}", value.join("; "))?;
-    }
+    label_list(w, &summary_lines(&r.summary, lang))?;
     writeln!(w)?;
     if !r.summary.warnings.is_empty() {
         writeln!(w, "## {}", t(lang, "warnings"))?;
@@ -80,7 +87,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(w)?;
     }
     if r.summary.selected == 0 {
-        writeln!(w, "{}", super::table::no_events_text(&r.summary, lang))?;
+        writeln!(w, "{}", no_events_text(&r.summary, lang))?;
         return Ok(());
     }
     if r.group_by == GroupKey::None {
@@ -134,9 +141,8 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         let ids: Vec<String> = g.identities.iter().map(|x| cell(&shorten(x, 40))).collect();
         let mut ids = ids.join(", ");
         if g.identity_count > g.identities.len() as u64 {
-            let n = (g.identity_count - g.identities.len() as u64).to_string();
             ids.push(' ');
-            ids.push_str(&t(lang, "more_n").replace("{n}", &n));
+            ids.push_str(&more(lang, g.identity_count - g.identities.len() as u64));
         }
         writeln!(
             w,
@@ -146,7 +152,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             g.count,
             g.category().map(|c| c.label(lang)).unwrap_or(""),
             code(&g.key),
-            cell(&super::table::diagnoses_text(g, lang, "; ")),
+            cell(&diagnoses_text(g, lang, "; ")),
             ids
         )?;
     }
@@ -180,35 +186,17 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 cell(&priority_text(g, lang, false))
             )?;
             if g.persistent_identities > 0 {
-                writeln!(
-                    w,
-                    "{}",
-                    cell(
-                        &t(lang, "persistent_text")
-                            .replace("{n}", &g.persistent_identities.to_string())
-                            .replace("{m}", &g.identity_count.to_string())
-                    )
-                )?;
+                writeln!(w, "{}", cell(&persistent_text(g, lang)))?;
             }
             writeln!(w)?;
         }
         if let Some(r) = d.retry {
-            let mut line = format!("**{}:** {}", t(lang, "retry"), retry_text(r, lang));
-            if let Some(m) = g.max_retry.filter(|m| *m > 0) {
-                line.push_str(&format!(
-                    "; {} {m} {}",
-                    t(lang, "retried"),
-                    t(lang, "times")
-                ));
-            }
-            if let Some(n) = g.next_retry {
-                line.push_str(&format!(
-                    "; {} {}",
-                    t(lang, "next_retry"),
-                    format_seconds(&n)
-                ));
-            }
-            writeln!(w, "{line}")?;
+            writeln!(
+                w,
+                "**{}:** {}",
+                t(lang, "retry"),
+                retry_line(r, g.max_retry, g.next_retry, lang, format_seconds)
+            )?;
             writeln!(w)?;
         }
         writeln!(w, "**{}:**", t(lang, "what_to_do"))?;

@@ -14,6 +14,7 @@ pub mod json;
 pub mod markdown;
 pub mod show;
 pub mod table;
+pub mod text;
 pub mod wire;
 
 use std::borrow::Cow;

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::markdown::cell;
-use super::table::{retry_text, unicode_width};
+use super::text::{aligned, retry_text};
 use super::wire::WireEvent;
 use super::{Style, one_line, sanitize};
 use crate::catalog::Lang;
@@ -212,28 +212,14 @@ fn red(style: &Style, s: &str) -> String {
 /// Labels longer than this (SCIM URNs) do not push every other value to the right.
 const MAX_LABEL_WIDTH: usize = 32;
 
-/// Label/value lines with the values aligned; a multi-line value continues under itself.
-fn aligned(w: &mut dyn Write, indent: &str, rows: &[(String, String)]) -> io::Result<()> {
-    let width = rows
+/// Label/value lines with the values aligned (`text::aligned`); a multi-line log value
+/// continues under itself, without its empty lines.
+fn block(w: &mut dyn Write, indent: &str, rows: &[(String, String)]) -> io::Result<()> {
+    let rows: Vec<(&str, Vec<&str>)> = rows
         .iter()
-        .map(|(l, _)| unicode_width(l))
-        .filter(|n| *n <= MAX_LABEL_WIDTH)
-        .max()
-        .unwrap_or(0);
-    for (label, value) in rows {
-        let pad = " ".repeat(width.saturating_sub(unicode_width(label)));
-        let mut first = true;
-        for line in lines(value) {
-            let line = sanitize(line.trim_end());
-            if first {
-                writeln!(w, "{indent}{}{pad}  {line}", sanitize(label))?;
-                first = false;
-            } else {
-                writeln!(w, "{indent}{}  {line}", " ".repeat(width))?;
-            }
-        }
-    }
-    Ok(())
+        .map(|(l, v)| (l.as_str(), lines(v).map(str::trim_end).collect()))
+        .collect();
+    aligned(w, indent, MAX_LABEL_WIDTH, &rows)
 }
 
 fn owned(rows: Vec<(&'static str, String)>) -> Vec<(String, String)> {
@@ -280,7 +266,7 @@ pub fn table(
             .into_iter()
             .map(|(k, v)| (t(lang, k).to_owned(), v))
             .collect();
-        aligned(w, "  ", &rows)?;
+        block(w, "  ", &rows)?;
 
         writeln!(w)?;
         writeln!(w, "{}", bold(&style, t(lang, "troubleshooting")))?;
@@ -297,12 +283,12 @@ pub fn table(
         if rows.is_empty() {
             writeln!(w, "  {}", t(lang, "no_error"))?;
         } else {
-            aligned(w, "  ", &rows)?;
+            block(w, "  ", &rows)?;
         }
         let facts = fact_rows(&rec.facts, lang);
         if !facts.is_empty() {
             writeln!(w, "  {}:", t(lang, "facts"))?;
-            aligned(w, "    ", &facts)?;
+            block(w, "    ", &facts)?;
         }
         if let Some(d) = &rec.diagnosis {
             writeln!(
@@ -350,7 +336,7 @@ pub fn table(
                     .iter()
                     .map(|(k, v)| (one_line(k), one_line(v)))
                     .collect();
-                aligned(w, "        ", &rows)?;
+                block(w, "        ", &rows)?;
             }
         }
 
@@ -375,7 +361,7 @@ pub fn table(
                     )
                 })
                 .collect();
-            aligned(w, "  ", &rows)?;
+            block(w, "  ", &rows)?;
             if e.is_account_disabled_noise() {
                 writeln!(w, "  {}", t(lang, "noise_note"))?;
             }

@@ -4,163 +4,21 @@ use std::io::{self, Write};
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
+use super::text::{
+    aligned_pairs, attribute_name, cycle_cells, diagnoses_text, more, persistent_text,
+    priority_text, retry_line, summary_lines, unicode_width, warning_lines,
+};
 use super::{Style, one_line, shorten};
-use crate::catalog::{Category, Lang, Retry};
-use crate::cycles::{Check, CycleStats, RiskReason, Warning};
+use crate::catalog::{Category, Lang};
 use crate::i18n::{Label, t};
-use crate::report::{Group, GroupKey, NO_ATTRIBUTE, Priority, Report, Summary};
+use crate::report::{Group, GroupKey, Priority, Report, Summary};
 use crate::time::format_seconds;
+
+// The HTML report still reaches these words here; it is to take them from `text`.
+pub use super::text::{diagnosis_heading, no_events_text, retry_text};
 
 /// Width used when not writing to a terminal, so saved output is stable.
 const FIXED_WIDTH: u16 = 120;
-
-/// The summary as label/value pairs, shared with the Markdown view.
-/// One input in a summary: its name, shape, events, and what went wrong with it.
-pub fn input_line(i: &crate::report::InputSummary, lang: Lang) -> String {
-    let mut text = format!(
-        "{} ({}): {} {}",
-        one_line(&i.label),
-        i.format.map(|f| f.describe()).unwrap_or("?"),
-        i.events,
-        t(lang, "events")
-    );
-    if i.rejected > 0 {
-        text.push_str(&format!(", {} {}", i.rejected, t(lang, "rejected")));
-    }
-    if let Some(e) = &i.error {
-        text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
-    }
-    text
-}
-
-pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
-    let mut lines = Vec::new();
-    let inputs: Vec<String> = s.inputs.iter().map(|i| input_line(i, lang)).collect();
-    lines.push((t(lang, "inputs"), inputs.join("\n")));
-    let mut read = format!("{}", s.read);
-    if s.rejected > 0 {
-        read.push_str(&format!(" ({} {})", s.rejected, t(lang, "rejected")));
-    }
-    if s.damaged > 0 {
-        read.push_str(&format!(" ({} {})", s.damaged, t(lang, "damaged")));
-    }
-    lines.push((t(lang, "events_read"), read));
-    if let (Some(first), Some(last)) = (s.first, s.last) {
-        lines.push((
-            t(lang, "time_span"),
-            format!(
-                "{} … {} ({} {})",
-                format_seconds(&first),
-                format_seconds(&last),
-                t(lang, "newest"),
-                format_seconds(&last)
-            ),
-        ));
-    }
-    let statuses: Vec<String> = s
-        .by_status
-        .iter()
-        .map(|(k, v)| format!("{} {v}", k.label(lang)))
-        .collect();
-    lines.push((t(lang, "by_status"), statuses.join(" · ")));
-    let actions: Vec<String> = s
-        .by_action
-        .iter()
-        .map(|(k, v)| {
-            if *k == crate::event::Action::Update && s.noise > 0 {
-                format!("{} {v} ({} {})", k.label(lang), s.noise, t(lang, "noise"))
-            } else {
-                format!("{} {v}", k.label(lang))
-            }
-        })
-        .collect();
-    lines.push((t(lang, "by_action"), actions.join(" · ")));
-    if !s.apps.is_empty() {
-        let apps: Vec<String> = s.apps.iter().map(|a| one_line(a)).collect();
-        lines.push((
-            t(lang, "apps"),
-            format!("{} ({} {})", apps.join(", "), s.cycles, t(lang, "cycles")),
-        ));
-    }
-    lines.push((
-        t(lang, "selected"),
-        format!("{} {}", s.selected, t(lang, "events")),
-    ));
-    lines
-}
-
-fn check_text(c: Check, lang: Lang) -> &'static str {
-    match c {
-        Check::Credentials => t(lang, "check_credentials"),
-        Check::TargetUrl => t(lang, "check_target_url"),
-        Check::AdminConsent => t(lang, "check_admin_consent"),
-    }
-}
-
-/// A whole percent, rounded down.
-pub fn percent(part: u64, whole: u64) -> u64 {
-    (part * 100).checked_div(whole).unwrap_or(0)
-}
-
-/// One quarantine warning as lines of text: the finding, what to check first, the entries.
-/// Log values in it (job, app and cycle ids) are flattened and neutralised.
-pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
-    let c = &w.latest;
-    let mut job = one_line(&w.job_id);
-    if let Some(app) = &w.app {
-        job.push_str(&format!(" ({})", one_line(app)));
-    }
-    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.as_ref()
-            .map(format_seconds)
-            .unwrap_or_else(|| "?".to_owned())
-    };
-    let mut first = format!(
-        "{}: {}",
-        t(lang, "warn_head").replace("{job}", &job),
-        t(lang, "warn_cycle")
-            .replace("{cycle}", &one_line(&c.cycle_id))
-            .replace("{first}", &time(c.first))
-            .replace("{last}", &time(c.last))
-            .replace("{failures}", &c.failures().to_string())
-            .replace("{events}", &c.events.to_string())
-            .replace("{share}", &percent(c.failures(), c.events).to_string())
-    );
-    if w.reasons.contains(&RiskReason::MostlyConfig) {
-        first.push_str(t(lang, "warn_sep"));
-        first.push_str(
-            &t(lang, "warn_config")
-                .replace("{n}", &c.config_failures().to_string())
-                .replace("{failures}", &c.failures().to_string()),
-        );
-    }
-    first.push_str(t(lang, "warn_end"));
-    if w.cycles_at_risk > 1 {
-        first.push_str(t(lang, "sentence_sep"));
-        first.push_str(
-            &t(lang, "warn_more_cycles")
-                .replace("{n}", &w.cycles_at_risk.to_string())
-                .replace("{m}", &w.cycles.to_string()),
-        );
-    }
-    first.push_str(t(lang, "sentence_sep"));
-    first.push_str(t(lang, "warn_why"));
-    let checks: Vec<&str> = w.checks.iter().map(|c| check_text(*c, lang)).collect();
-    let entries: Vec<String> = w
-        .entries
-        .iter()
-        .map(|(id, cat, n)| format!("{} ({}, {n})", one_line(id), cat.label(lang)))
-        .collect();
-    vec![
-        first,
-        format!(
-            "{}: {}",
-            t(lang, "warn_check"),
-            checks.join(t(lang, "list_sep"))
-        ),
-        format!("{}: {}", t(lang, "warn_entries"), entries.join(", ")),
-    ]
-}
 
 fn warnings_block(w: &mut dyn Write, s: &Summary, style: &Style) -> io::Result<()> {
     if s.warnings.is_empty() {
@@ -182,41 +40,6 @@ fn warnings_block(w: &mut dyn Write, s: &Summary, style: &Style) -> io::Result<(
     writeln!(w)
 }
 
-/// The priority of a group, with the next retry time for one that will retry. `cell` gives
-/// the compact form for a table cell: the detail on a second line, the time to the second.
-pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
-    let sep = if cell { "\n" } else { " " };
-    match g.priority {
-        None => String::new(),
-        Some(Priority::NeedsAction) => {
-            let mut s = t(lang, "priority_needs_action").to_owned();
-            if g.persistent_identities > 0 {
-                s.push_str(&format!(
-                    "{sep}({} {})",
-                    g.persistent_identities,
-                    t(lang, "persistent")
-                ));
-            }
-            s
-        }
-        Some(Priority::WillRetry) => match g.next_retry {
-            Some(n) if cell => format!(
-                "{}\n{}",
-                t(lang, "priority_will_retry"),
-                n.format("%Y-%m-%dT%H:%M:%SZ")
-            ),
-            Some(n) => format!(
-                "{} ({} {})",
-                t(lang, "priority_will_retry"),
-                t(lang, "next_retry"),
-                format_seconds(&n)
-            ),
-            None => t(lang, "priority_will_retry").to_owned(),
-        },
-        Some(Priority::Informational) => t(lang, "priority_informational").to_owned(),
-    }
-}
-
 fn category_color(c: Category) -> Color {
     match c {
         Category::Auth | Category::Permission => Color::Red,
@@ -226,15 +49,6 @@ fn category_color(c: Category) -> Color {
         Category::Throttling | Category::Transient | Category::Internal => Color::Blue,
         Category::Scoping => Color::Green,
         Category::Unclassified => Color::Grey,
-    }
-}
-
-pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
-    match r {
-        Retry::Automatic => t(lang, "retry_automatic"),
-        Retry::NextCycle => t(lang, "retry_next_cycle"),
-        Retry::Manual => t(lang, "retry_manual"),
-        Retry::None => t(lang, "retry_none"),
     }
 }
 
@@ -272,19 +86,7 @@ pub(crate) fn header(table: &mut Table, names: &[&str], style: &Style) {
 
 pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     let lang = style.lang;
-    let lines = summary_lines(&r.summary, lang);
-    let label_width = lines
-        .iter()
-        .map(|(l, _)| unicode_width(l))
-        .max()
-        .unwrap_or(0);
-    for (label, value) in &lines {
-        for (i, v) in value.split('\n').enumerate() {
-            let l = if i == 0 { *label } else { "" };
-            let pad = label_width - unicode_width(l);
-            writeln!(w, "{l}{}  {v}", " ".repeat(pad))?;
-        }
-    }
+    aligned_pairs(w, &summary_lines(&r.summary, lang))?;
     writeln!(w)?;
     warnings_block(w, &r.summary, &style)?;
     if r.summary.selected == 0 {
@@ -343,48 +145,6 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     }
 }
 
-/// The heading of the diagnosis view, after what `--status` selected: failures (and
-/// warnings), skipped events, or events.
-pub fn diagnosis_heading(s: &Summary) -> &'static str {
-    use crate::event::Status;
-    let failures = |st: &Status| matches!(st, Status::Failure | Status::Warning);
-    if !s.statuses.is_empty() && s.statuses.iter().all(failures) {
-        "groups_by_diagnosis"
-    } else if s.statuses == [Status::Skipped] {
-        "groups_by_diagnosis_skipped"
-    } else {
-        "groups_by_diagnosis_events"
-    }
-}
-
-/// "No events match.", and when a time window was given, the window and where the input's
-/// events lie, so that `--since 24h` on an older export says why it found nothing.
-pub fn no_events_text(s: &Summary, lang: Lang) -> String {
-    let mut text = t(lang, "no_events").to_owned();
-    if let Some((since, until)) = s.window {
-        let time = |t: Option<chrono::DateTime<chrono::Utc>>, none: &'static str| {
-            t.map(|t| format_seconds(&t))
-                .unwrap_or_else(|| self::t(lang, none).to_owned())
-        };
-        text.push_str(t(lang, "sentence_sep"));
-        text.push_str(
-            &t(lang, "no_events_window")
-                .replace("{since}", &time(since, "window_start"))
-                .replace("{until}", &time(until, "window_now"))
-                .replace("{first}", &time(s.first, "no_times"))
-                .replace("{last}", &time(s.last, "no_times")),
-        );
-    }
-    text
-}
-
-pub fn unicode_width(s: &str) -> usize {
-    // East Asian wide characters take two columns in a terminal.
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
-}
-
 pub(crate) fn category_cell(c: Option<Category>, style: &Style) -> Cell {
     match c {
         Some(c) => {
@@ -407,8 +167,7 @@ fn identities_text(g: &Group, lang: Lang) -> String {
         .collect();
     let shown = ids.len() as u64;
     if g.identity_count > shown {
-        let n = (g.identity_count - shown).to_string();
-        ids.push(t(lang, "more_n").replace("{n}", &n));
+        ids.push(more(lang, g.identity_count - shown));
     }
     ids.join("\n")
 }
@@ -530,31 +289,15 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         )?;
     }
     if g.persistent_identities > 0 {
-        writeln!(
-            w,
-            "    {}",
-            t(lang, "persistent_text")
-                .replace("{n}", &g.persistent_identities.to_string())
-                .replace("{m}", &g.identity_count.to_string())
-        )?;
+        writeln!(w, "    {}", persistent_text(g, lang))?;
     }
     if let Some(r) = d.retry {
-        let mut retry = format!("    {}: {}", t(lang, "retry"), retry_text(r, lang));
-        if let Some(m) = g.max_retry.filter(|m| *m > 0) {
-            retry.push_str(&format!(
-                "; {} {m} {}",
-                t(lang, "retried"),
-                t(lang, "times")
-            ));
-        }
-        if let Some(next) = g.next_retry {
-            retry.push_str(&format!(
-                "; {} {}",
-                t(lang, "next_retry"),
-                format_seconds(&next)
-            ));
-        }
-        writeln!(w, "{retry}")?;
+        writeln!(
+            w,
+            "    {}: {}",
+            t(lang, "retry"),
+            retry_line(r, g.max_retry, g.next_retry, lang, format_seconds)
+        )?;
     }
     writeln!(w, "    {}:", t(lang, "what_to_do"))?;
     for (i, s) in d.steps.iter().enumerate() {
@@ -665,59 +408,6 @@ fn key_table(w: &mut dyn Write, groups: &[Group], by: GroupKey, style: &Style) -
     writeln!(w, "{table}")
 }
 
-/// How many of a group's diagnoses a view that groups by something else lists.
-pub const TOP_DIAGNOSES: usize = 3;
-
-/// A group's most frequent diagnoses, one a line with their counts, then "+N more": a
-/// group of one app or identity often fails in several ways.
-pub fn diagnoses_text(g: &Group, lang: Lang, sep: &str) -> String {
-    let top = g.top_diagnoses();
-    if let [(d, _)] = top.as_slice() {
-        return one_line(&d.title);
-    }
-    let mut lines: Vec<String> = top
-        .iter()
-        .take(TOP_DIAGNOSES)
-        .map(|(d, n)| format!("{} ×{n}", one_line(&d.title)))
-        .collect();
-    if top.len() > TOP_DIAGNOSES {
-        let n = (top.len() - TOP_DIAGNOSES).to_string();
-        lines.push(t(lang, "more_n").replace("{n}", &n));
-    }
-    lines.join(sep)
-}
-
-/// `name n · name n` over a count map.
-pub fn counts_line<K: Copy>(
-    m: &std::collections::BTreeMap<K, u64>,
-    name: impl Fn(K) -> &'static str,
-    sep: &str,
-) -> String {
-    m.iter()
-        .map(|(k, v)| format!("{} {v}", name(*k)))
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-/// The cells of one cycle of the cycle view: span, by action, by status, top diagnoses.
-pub fn cycle_cells(c: &CycleStats, lang: Lang, sep: &str) -> [String; 4] {
-    let span = match (c.first, c.last) {
-        (Some(f), Some(l)) => format!("{} … {}", format_seconds(&f), format_seconds(&l)),
-        _ => String::new(),
-    };
-    let top: Vec<String> = c
-        .top_diagnoses(crate::cycles::TOP)
-        .iter()
-        .map(|(id, _, n)| format!("{} ×{n}", one_line(id)))
-        .collect();
-    [
-        span,
-        counts_line(&c.by_action, |a| a.label(lang), sep),
-        counts_line(&c.by_status, |s| s.label(lang), sep),
-        top.join(sep),
-    ]
-}
-
 fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
     let lang = style.lang;
     let mut table = new_table(style);
@@ -766,15 +456,6 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
     }
     keep_words_whole(&mut table, &[0, 1, 5]);
     writeln!(w, "{table}")
-}
-
-/// The attribute view's name for a group key.
-pub fn attribute_name(key: &str, lang: Lang) -> String {
-    if key == NO_ATTRIBUTE {
-        t(lang, "not_named").to_owned()
-    } else {
-        one_line(key)
-    }
 }
 
 fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
