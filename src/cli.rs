@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::GroupKey;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -159,27 +162,32 @@ impl From<TextFormat> for FormatArg {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GroupBy {
-    /// The catalog entry that explains the failure
-    Diagnosis,
-    /// The raw error code
-    Code,
-    /// The application (service principal)
-    App,
-    /// Each cycle: time span, counts by action and status, top diagnoses
-    Cycle,
-    /// The user or group
-    Identity,
-    /// The provisioning step that failed
-    Step,
-    /// invalid-data and conflict failures by the attribute (and value) they name
-    Attribute,
-    /// The message with names, ids, numbers and times masked: what the unclassified
-    /// failures have in common (then `provlog catalog draft` turns them into entries)
-    Template,
-    /// No groups: one row per event
-    None,
+/// `--group-by` takes the report's own keys: one enum, named by `GroupKey::as_str`, with
+/// the help for each value here, where the command line is described.
+impl ValueEnum for GroupKey {
+    fn value_variants<'a>() -> &'a [Self] {
+        &GroupKey::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            GroupKey::Diagnosis => "The catalog entry that explains the failure",
+            GroupKey::Code => "The raw error code",
+            GroupKey::App => "The application (service principal)",
+            GroupKey::Cycle => "Each cycle: time span, counts by action and status, top diagnoses",
+            GroupKey::Identity => "The user or group",
+            GroupKey::Step => "The provisioning step that failed",
+            GroupKey::Attribute => {
+                "invalid-data and conflict failures by the attribute (and value) they name"
+            }
+            GroupKey::Template => {
+                "The message with names, ids, numbers and times masked: what the unclassified \
+                 failures have in common (then `provlog catalog draft` turns them into entries)"
+            }
+            GroupKey::None => "No groups: one row per event",
+        };
+        Some(PossibleValue::new(self.as_str()).help(help))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -238,8 +246,8 @@ pub struct AnalyzeArgs {
     #[arg(help_heading = "Filters", long, value_delimiter = ',')]
     pub system: Vec<String>,
     /// How to group failures in the table, JSON and Markdown views
-    #[arg(help_heading = "Output", long, value_enum, default_value_t = GroupBy::Diagnosis)]
-    pub group_by: GroupBy,
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = GroupKey::Diagnosis)]
+    pub group_by: GroupKey,
     /// Exit with status 1 when events of this status (or worse) are found
     #[arg(help_heading = "Exit status", long, value_enum)]
     pub fail_on: Option<FailOn>,
@@ -618,7 +626,7 @@ mod tests {
             panic!("not analyze")
         };
         assert_eq!(a.status, vec!["failure", "warning"]);
-        assert_eq!(a.group_by, GroupBy::Diagnosis);
+        assert_eq!(a.group_by, GroupKey::Diagnosis);
         assert_eq!(a.format, FormatArg::Table);
     }
 

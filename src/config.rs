@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::catalog::{Category, System};
 use crate::classify::Diagnosis;
-use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, GroupBy, RedactArg, ShowArgs};
+use crate::cli::{AnalyzeArgs, DiffArgs, FailOn, RedactArg, ShowArgs};
 use crate::event::{Action, Event, Status};
 use crate::input::raw::RawEvent;
 use crate::redact::Mode as RedactMode;
@@ -340,20 +340,9 @@ impl AnalyzeConfig {
             categories,
             systems,
         };
-        let group_by = match a.group_by {
-            GroupBy::Diagnosis => GroupKey::Diagnosis,
-            GroupBy::Code => GroupKey::Code,
-            GroupBy::App => GroupKey::App,
-            GroupBy::Cycle => GroupKey::Cycle,
-            GroupBy::Identity => GroupKey::Identity,
-            GroupBy::Step => GroupKey::Step,
-            GroupBy::Attribute => GroupKey::Attribute,
-            GroupBy::Template => GroupKey::Template,
-            GroupBy::None => GroupKey::None,
-        };
         Ok(AnalyzeConfig {
             filters,
-            group_by,
+            group_by: a.group_by,
             fail_on: a.fail_on,
             strict: a.strict,
             redact: redact_mode(a.redact),

@@ -244,7 +244,8 @@ impl Group {
     }
 }
 
-/// The key an event is grouped under.
+/// The key an event is grouped under: `--group-by` (its help is in `cli`), and the
+/// `group_by` of the JSON report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupKey {
     Diagnosis,
@@ -256,6 +257,36 @@ pub enum GroupKey {
     Attribute,
     Template,
     None,
+}
+
+impl GroupKey {
+    /// Every key, in the order `--help` lists them.
+    pub const ALL: [GroupKey; 9] = [
+        GroupKey::Diagnosis,
+        GroupKey::Code,
+        GroupKey::App,
+        GroupKey::Cycle,
+        GroupKey::Identity,
+        GroupKey::Step,
+        GroupKey::Attribute,
+        GroupKey::Template,
+        GroupKey::None,
+    ];
+
+    /// The name on the command line and in the JSON report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupKey::Diagnosis => "diagnosis",
+            GroupKey::Code => "code",
+            GroupKey::App => "app",
+            GroupKey::Cycle => "cycle",
+            GroupKey::Identity => "identity",
+            GroupKey::Step => "step",
+            GroupKey::Attribute => "attribute",
+            GroupKey::Template => "template",
+            GroupKey::None => "none",
+        }
+    }
 }
 
 /// Longest example message kept per template group.

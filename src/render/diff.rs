@@ -2,26 +2,24 @@
 //! a `change` of `new`, `persisting` or `resolved`.
 //!
 //! Kept in one module rather than spread over the per-format ones because its rows share
-//! nothing with the event and group views; the conventions are theirs (wire types with
-//! `null` for missing values, the csv crate's quoting with the formula guard, sanitised
-//! text in the table and Markdown).
+//! nothing with the event and group views; the conventions are theirs (wire types, in
+//! `wire::diff`, with `null` for missing values, the csv crate's quoting with the formula
+//! guard, sanitised text in the table and Markdown).
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
+use comfy_table::Cell;
 
 use super::csv::{guard, io_of};
 use super::markdown::{cell, label_list};
 use super::table::{header, keep_words_whole, new_table};
 use super::text::{aligned_pairs, input_line, next_retry_text, retried_text};
-use super::wire::{WireDiagnosis, WireEvent};
+use super::wire::diff::{WireDiff, WireDiffRow};
 use super::{Style, one_line, shorten};
 use crate::catalog::Lang;
 use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
 use crate::i18n::{Label, t};
 use crate::time::{format_seconds, format_time};
-use comfy_table::Cell;
 
 fn change_text(c: Change, lang: Lang) -> &'static str {
     match c {
@@ -207,114 +205,14 @@ pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<(
     Ok(())
 }
 
-/// One row, in the NDJSON shape (also the JSON document's rows).
-#[derive(Serialize)]
-struct WireRow<'a> {
-    change: &'static str,
-    identity: &'a str,
-    identity_id: Option<&'a str>,
-    diagnosis: WireDiagnosis<'a>,
-    failures: u64,
-    old_failures: u64,
-    new_failures: u64,
-    last_failure: Option<String>,
-    resolved_at: Option<String>,
-    resolved_by: Option<&'static str>,
-    /// The newest failure, in the `analyze` NDJSON shape.
-    event: WireEvent<'a>,
-}
-
-fn wire_row(row: &DiffRow) -> WireRow<'_> {
-    WireRow {
-        change: row.change.as_str(),
-        identity: &row.identity,
-        identity_id: row.identity_id.as_deref(),
-        diagnosis: WireDiagnosis::new(&row.diagnosis),
-        failures: row.failures,
-        old_failures: row.old_failures,
-        new_failures: row.new_failures,
-        last_failure: row.last_failure.as_ref().map(format_time),
-        resolved_at: row.resolved_at.as_ref().map(format_time),
-        resolved_by: row.resolved_by.map(|r| r.as_str()),
-        event: WireEvent::new(&row.latest),
-    }
-}
-
-#[derive(Serialize)]
-struct WireInput<'a> {
-    file: &'a str,
-    format: Option<&'static str>,
-    events: u64,
-    rejected: u64,
-    error: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct WireSide<'a> {
-    inputs: Vec<WireInput<'a>>,
-    events: u64,
-    failures: u64,
-    successes: u64,
-    first_time: Option<String>,
-    last_time: Option<String>,
-}
-
-fn wire_side(s: &SideSummary) -> WireSide<'_> {
-    WireSide {
-        inputs: s
-            .inputs
-            .iter()
-            .map(|i| WireInput {
-                file: &i.label,
-                format: i.format.map(|f| f.describe()),
-                events: i.events,
-                rejected: i.rejected,
-                error: i.error.as_deref(),
-            })
-            .collect(),
-        events: s.events,
-        failures: s.failures,
-        successes: s.successes,
-        first_time: s.first.as_ref().map(format_time),
-        last_time: s.last.as_ref().map(format_time),
-    }
-}
-
-#[derive(Serialize)]
-struct WireSummary<'a> {
-    old: WireSide<'a>,
-    new: WireSide<'a>,
-    /// Failing events present in both exports, counted once.
-    overlap_failures: u64,
-    /// Rows by change: `new`, `persisting`, `resolved`.
-    counts: BTreeMap<&'static str, u64>,
-    came_and_went: u64,
-}
-
-#[derive(Serialize)]
-struct Document<'a> {
-    summary: WireSummary<'a>,
-    rows: Vec<WireRow<'a>>,
-}
-
 pub fn json(w: &mut dyn Write, r: &DiffReport) -> io::Result<()> {
-    let doc = Document {
-        summary: WireSummary {
-            old: wire_side(&r.old),
-            new: wire_side(&r.new),
-            overlap_failures: r.overlap,
-            counts: r.counts.iter().map(|(c, n)| (c.as_str(), *n)).collect(),
-            came_and_went: r.came_and_went,
-        },
-        rows: r.rows.iter().map(wire_row).collect(),
-    };
-    serde_json::to_writer_pretty(&mut *w, &doc).map_err(io::Error::from)?;
+    serde_json::to_writer_pretty(&mut *w, &WireDiff::new(r)).map_err(io::Error::from)?;
     w.write_all(b"\n")
 }
 
 pub fn ndjson(w: &mut dyn Write, r: &DiffReport) -> io::Result<()> {
     for row in &r.rows {
-        serde_json::to_writer(&mut *w, &wire_row(row)).map_err(io::Error::from)?;
+        serde_json::to_writer(&mut *w, &WireDiffRow::new(row)).map_err(io::Error::from)?;
         w.write_all(b"\n")?;
     }
     Ok(())

@@ -10,12 +10,9 @@
 
 use std::io::{self, Write};
 
-use serde::Serialize;
-use serde::ser::SerializeMap;
-
 use super::markdown::cell;
 use super::text::{aligned, retry_text};
-use super::wire::WireEvent;
+use super::wire::show::WireChange;
 use super::{Style, one_line, sanitize};
 use crate::catalog::Lang;
 use crate::classify::Diagnosis;
@@ -627,72 +624,10 @@ pub fn markdown(
 // ---------------------------------------------------------------------------------------
 // JSON: the NDJSON event shape plus steps and properties
 
-/// `details` in the order the export gives them.
-struct Details<'a>(&'a [(String, String)]);
-
-impl Serialize for Details<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
-#[derive(Serialize)]
-struct WireStep<'a> {
-    name: Option<&'a str>,
-    #[serde(rename = "type")]
-    step_type: &'static str,
-    status: &'static str,
-    description: Option<&'a str>,
-    details: Details<'a>,
-}
-
-#[derive(Serialize)]
-struct WireProperty<'a> {
-    name: &'a str,
-    old_value: Option<&'a str>,
-    new_value: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct WireChange<'a> {
-    #[serde(flatten)]
-    event: WireEvent<'a>,
-    steps: Vec<WireStep<'a>>,
-    modified_properties: Vec<WireProperty<'a>>,
-}
-
-/// One JSON object per line, per event.
+/// One JSON object per line, per event (`wire::show`).
 pub fn json(w: &mut dyn Write, records: &[Record]) -> io::Result<()> {
     for r in records {
-        let e = &r.event;
-        let doc = WireChange {
-            event: WireEvent::new(r),
-            steps: e
-                .steps
-                .iter()
-                .map(|s| WireStep {
-                    name: s.name.as_deref(),
-                    step_type: s.step_type.as_str(),
-                    status: s.status.as_str(),
-                    description: s.description.as_deref(),
-                    details: Details(&s.details),
-                })
-                .collect(),
-            modified_properties: e
-                .modified_properties
-                .iter()
-                .map(|p| WireProperty {
-                    name: &p.name,
-                    old_value: p.old_value.as_deref(),
-                    new_value: p.new_value.as_deref(),
-                })
-                .collect(),
-        };
-        serde_json::to_writer(&mut *w, &doc).map_err(io::Error::from)?;
+        serde_json::to_writer(&mut *w, &WireChange::new(r)).map_err(io::Error::from)?;
         w.write_all(b"\n")?;
     }
     Ok(())

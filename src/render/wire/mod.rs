@@ -1,6 +1,14 @@
 //! The JSON wire types of the output contract, on their own so that an internal change
 //! cannot change the output by accident. Key order is the declaration order; missing
 //! values are `null`, never omitted.
+//!
+//! Every `Wire*` type of every command lives under this module: the shapes several
+//! documents share here, each document's own in a submodule. A renderer builds the wire
+//! value and writes it; it declares no serialisable type of its own.
+
+pub mod diff;
+pub mod report;
+pub mod show;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -10,7 +18,7 @@ use serde::Serialize;
 use crate::classify::Diagnosis;
 use crate::event::Event;
 use crate::reason::Facts;
-use crate::report::Record;
+use crate::report::{InputSummary, Record};
 use crate::time::format_time;
 
 #[derive(Serialize)]
@@ -126,6 +134,39 @@ impl<'a> WireFacts<'a> {
                 })
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect(),
+        }
+    }
+}
+
+/// One input file in a summary. `notes` (what the reader noticed on the way) belongs to
+/// the summary of `analyze`; the sides of `diff` leave the key out.
+#[derive(Serialize)]
+pub struct WireInput<'a> {
+    pub file: &'a str,
+    pub format: Option<&'static str>,
+    pub events: u64,
+    pub rejected: u64,
+    pub error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<&'a [String]>,
+}
+
+impl<'a> WireInput<'a> {
+    pub fn new(i: &'a InputSummary) -> Self {
+        WireInput {
+            notes: Some(&i.notes),
+            ..WireInput::without_notes(i)
+        }
+    }
+
+    pub fn without_notes(i: &'a InputSummary) -> Self {
+        WireInput {
+            file: &i.label,
+            format: i.format.map(|f| f.describe()),
+            events: i.events,
+            rejected: i.rejected,
+            error: i.error.as_deref(),
+            notes: None,
         }
     }
 }
