@@ -5,17 +5,15 @@ use std::io::{self, Write};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::text::{
-    aligned_pairs, attribute_name, cycle_cells, diagnoses_text, more, persistent_text,
-    priority_text, retry_line, summary_lines, unicode_width, warning_lines,
+    aligned_pairs, attribute_name, cycle_cells, diagnoses_text, diagnosis_heading, more,
+    no_events_text, persistent_text, priority_text, retry_line, summary_lines, unicode_width,
+    warning_lines,
 };
 use super::{Style, one_line, shorten};
 use crate::catalog::{Category, Lang};
 use crate::i18n::{Label, t};
 use crate::report::{Group, GroupKey, Priority, Report, Summary};
 use crate::time::format_seconds;
-
-// The HTML report still reaches these words here; it is to take them from `text`.
-pub use super::text::{diagnosis_heading, no_events_text, retry_text};
 
 /// Width used when not writing to a terminal, so saved output is stable.
 const FIXED_WIDTH: u16 = 120;

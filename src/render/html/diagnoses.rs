@@ -6,7 +6,7 @@ use super::markup::{Html, html};
 use super::{badge, count_of, num, short_when, shown_groups, tf, when};
 use crate::catalog::Lang;
 use crate::i18n::{Label, t};
-use crate::render::table::retry_text;
+use crate::render::text::retry_line;
 use crate::render::{one_line, shorten};
 use crate::report::activity::{Activity, Affected};
 use crate::report::{Group, Report};
@@ -67,7 +67,7 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
     html!(
         out,
         "<section id=\"diagnoses\">\n<h2>{}</h2>\n",
-        t(lang, crate::render::table::diagnosis_heading(&r.summary))
+        t(lang, crate::render::text::diagnosis_heading(&r.summary))
     );
     for (i, g) in shown_groups(r).iter().enumerate() {
         let Some(d) = &g.diagnosis else { continue };
@@ -92,17 +92,9 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
         }
         html!(out, "<p>{}</p>\n", d.explanation);
         if let Some(retry) = d.retry {
-            let mut line = retry_text(retry, lang).to_owned();
-            if let Some(m) = g.max_retry.filter(|m| *m > 0) {
-                line.push_str(&format!(
-                    "; {} {m} {}",
-                    t(lang, "retried"),
-                    t(lang, "times")
-                ));
-            }
-            if let Some(n) = g.next_retry {
-                line.push_str(&format!("; {} {} UTC", t(lang, "next_retry"), when(&n)));
-            }
+            let line = retry_line(retry, g.max_retry, g.next_retry, lang, |n| {
+                format!("{} UTC", when(n))
+            });
             html!(out, "<p><b>{}:</b> {}</p>\n", t(lang, "retry"), line);
         }
         html!(out, "<h4>{}</h4>\n<ol>\n", t(lang, "what_to_do"));

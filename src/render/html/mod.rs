@@ -48,7 +48,7 @@ pub fn render(w: &mut dyn Write, r: &Report, a: &Activity, style: Style) -> io::
         html!(
             page,
             "<p class=\"note\">{}</p>\n",
-            super::table::no_events_text(&r.summary, lang)
+            super::text::no_events_text(&r.summary, lang)
         );
     } else {
         charts::timeline(&mut page, r, a, lang)?;
