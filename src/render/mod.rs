@@ -6,6 +6,7 @@
 //! `html`, and kept as they are (properly encoded) in JSON and CSV.
 
 pub mod chart;
+pub mod console;
 pub mod csv;
 pub mod diff;
 pub mod draft;

@@ -4,6 +4,8 @@
 //! this module decides what an event offers to match on, and resolves the winning entry's
 //! texts in the user's language with the captured values filled in.
 
+pub mod console;
+
 use crate::catalog::{Catalog, Category, Found, Lang, Lookup, MatchedBy, Retry, System, fill};
 use crate::event::{Event, Status};
 use crate::layers::Layer;
