@@ -316,3 +316,35 @@ pub fn explain(cat: &Catalog, text: &str, ctx: Context<'_>, lang: Lang) -> Vec<E
         })
         .collect()
 }
+
+/// One closest entry, in the user's language.
+pub struct Guess<'a> {
+    pub id: &'a str,
+    pub system: System,
+    pub category: Category,
+    pub title: &'a str,
+    pub similarity: f64,
+}
+
+/// The `n` entries closest to a message that matched none, as guesses.
+pub fn guesses<'a>(
+    cat: &'a Catalog,
+    input: &str,
+    system: Option<System>,
+    lang: Lang,
+    n: usize,
+) -> Vec<Guess<'a>> {
+    cat.closest(input, system, n)
+        .into_iter()
+        .map(|g| {
+            let e = &cat.entries[g.entry];
+            Guess {
+                id: &e.id,
+                system: e.system,
+                category: e.category,
+                title: &e.texts(lang).title,
+                similarity: g.score,
+            }
+        })
+        .collect()
+}

@@ -10,6 +10,7 @@ pub mod console;
 pub mod csv;
 pub mod diff;
 pub mod draft;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -8,6 +8,7 @@
 
 pub mod console;
 pub mod diff;
+pub mod explain;
 pub mod report;
 pub mod show;
 
