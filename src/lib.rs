@@ -283,10 +283,10 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                     cmd::catalog::list(&catalog, &s, &c, format, style, &mut out)?;
                 }
                 CatalogCommand::Show { id, format } => {
-                    cmd::catalog::show(&catalog, &id, format, lang, &mut out)?
+                    cmd::catalog::show(&catalog, &id, format, style, &mut out)?
                 }
                 CatalogCommand::Export { format } => {
-                    cmd::catalog::export(&catalog, format, lang, &mut out)?
+                    cmd::catalog::export(&catalog, format, style, &mut out)?
                 }
                 CatalogCommand::Draft {
                     files,

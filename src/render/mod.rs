@@ -5,6 +5,7 @@
 //! untrusted: they are neutralised for terminals and Markdown here, escaped for HTML in
 //! `html`, and kept as they are (properly encoded) in JSON and CSV.
 
+pub mod catalog;
 pub mod chart;
 pub mod console;
 pub mod csv;

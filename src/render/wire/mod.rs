@@ -6,6 +6,7 @@
 //! documents share here, each document's own in a submodule. A renderer builds the wire
 //! value and writes it; it declares no serialisable type of its own.
 
+pub mod catalog;
 pub mod console;
 pub mod diff;
 pub mod explain;
