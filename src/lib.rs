@@ -1,8 +1,11 @@
 //! provlog: reads identity-provisioning log exports and explains every failure.
 //!
 //! The data flows one way: `cli` → `config` → `input` (one reader per shape) → `event` →
-//! `classify` (with `catalog` and `reason`) → `report` → `render`. Only this file and
-//! `main.rs` touch the process's standard streams.
+//! `classify` (with `catalog` and `reason`) → `report` → `render`; `cmd` holds one
+//! orchestrating `run` per command, and this file builds their shared `cmd::Context`.
+//! The standard streams are reached in few places: stdout through `output` (or the `-o`
+//! file), stdin through `input` (a `-` input) and `cmd::stdin` (pasted messages), stderr
+//! here, in `error` (the panic hook) and in `interrupt`.
 
 pub mod attribute;
 pub mod catalog;
@@ -33,7 +36,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use crate::catalog::{Catalog, Lang};
-use crate::cli::{CatalogCommand, Cli, ColorArg, Command, LangArg};
+use crate::cli::{Cli, ColorArg, Command, LangArg};
 use crate::error::{Exit, is_broken_pipe};
 use crate::render::Style;
 
@@ -137,206 +140,22 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
         },
     };
     let catalog = load_catalog(&cli.global.catalog)?;
+    let mut ctx = cmd::Context {
+        catalog,
+        style,
+        out: &mut out,
+        err,
+        stdin_is_terminal: io::stdin().is_terminal(),
+        stderr_is_terminal: io::stderr().is_terminal(),
+    };
     let exit = match cli.command {
-        Command::Analyze(args) => {
-            if args.files.is_empty() && io::stdin().is_terminal() {
-                let _ = writeln!(
-                    err,
-                    "provlog: no input given. Try: provlog analyze EXPORT.json (or pipe an export into provlog analyze -)"
-                );
-                return Ok(Exit::Error);
-            }
-            let mut cfg = config::AnalyzeConfig::from_args(&args, chrono::Utc::now())?;
-            let mut inputs = Vec::new();
-            let mut problems = Vec::new();
-            let (expanded, notes) = input::expand_noting(&args.files);
-            for note in notes {
-                cmd::analyze::warn(err, note);
-            }
-            for item in expanded {
-                match item {
-                    Ok(i) => inputs.push(i),
-                    Err(p) => problems.push(p),
-                }
-            }
-            let bom = if args.no_bom {
-                false
-            } else {
-                args.bom || lang == Lang::Ja
-            };
-            cmd::analyze::run(
-                &mut cfg,
-                &inputs,
-                problems,
-                &catalog,
-                cmd::analyze::Output {
-                    writer: &mut out,
-                    format: args.format,
-                    style,
-                    bom,
-                    progress: io::stderr().is_terminal(),
-                    draft: None,
-                },
-                err,
-            )?
-        }
-        Command::Show(args) => {
-            let cfg = config::ShowConfig::from_args(&args)?;
-            if cfg.inputs.is_empty() && io::stdin().is_terminal() {
-                let _ = writeln!(
-                    err,
-                    "provlog: no input given. Try: provlog show CHANGE_ID EXPORT.json"
-                );
-                return Ok(Exit::Error);
-            }
-            let mut inputs = Vec::new();
-            let mut problems = Vec::new();
-            for item in input::expand(&cfg.inputs) {
-                match item {
-                    Ok(i) => inputs.push(i),
-                    Err(p) => problems.push(p),
-                }
-            }
-            cmd::show::run(
-                &cfg,
-                &inputs,
-                problems,
-                &catalog,
-                cmd::show::Output {
-                    writer: &mut out,
-                    format: args.format,
-                    style,
-                },
-                err,
-            )?
-        }
-        Command::Explain(args) if args.csv.is_some() => {
-            let opts = cmd::explain_csv::Options::from_args(&args, style)?;
-            cmd::explain_csv::run(&catalog, &opts, &mut io::stdin().lock(), &mut out, err)?;
-            Exit::Ok
-        }
-        Command::Explain(args) => {
-            let format = cmd::explain::format_of(args.format.map(Into::into))?;
-            let stdin = io::stdin();
-            if args.text.is_empty() && stdin.is_terminal() {
-                let _ = writeln!(
-                    err,
-                    "provlog: nothing to explain. Try: provlog explain \"<error code or message>\""
-                );
-                return Ok(Exit::Error);
-            }
-            let system = cmd::explain::system_of(args.system.as_deref())?;
-            let messages = cmd::explain::messages(&args.text, &mut stdin.lock())?;
-            cmd::explain::run(
-                &catalog,
-                &messages,
-                classify::Context {
-                    task: args.task.as_deref(),
-                    system,
-                    code: args.code.as_deref(),
-                },
-                format,
-                lang,
-                &mut out,
-            )?
-        }
-        Command::Diff(args) => {
-            let cfg = config::DiffConfig::from_args(&args)?;
-            if cfg.reads_stdin() && io::stdin().is_terminal() {
-                let _ = writeln!(
-                    err,
-                    "provlog: '-' reads an export from stdin, but stdin is a terminal. Try: provlog diff OLD.json NEW.json"
-                );
-                return Ok(Exit::Error);
-            }
-            let bom = if args.no_bom {
-                false
-            } else {
-                args.bom || lang == Lang::Ja
-            };
-            cmd::diff::run(
-                &cfg,
-                &catalog,
-                cmd::diff::Output {
-                    writer: &mut out,
-                    format: args.format.into(),
-                    style,
-                    bom,
-                },
-                err,
-            )?
-        }
-        Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "provlog", &mut out);
-            Exit::Ok
-        }
-        Command::Man { command, dir } => cmd::man::run(&command, dir.as_deref(), &mut out, err)?,
-        Command::Catalog(c) => {
-            match c {
-                CatalogCommand::List {
-                    system,
-                    category,
-                    format,
-                } => {
-                    let (s, c) = cmd::catalog::parse_filters(&system, &category)?;
-                    cmd::catalog::list(&catalog, &s, &c, format, style, &mut out)?;
-                }
-                CatalogCommand::Show { id, format } => {
-                    cmd::catalog::show(&catalog, &id, format, style, &mut out)?
-                }
-                CatalogCommand::Export { format } => {
-                    cmd::catalog::export(&catalog, format, style, &mut out)?
-                }
-                CatalogCommand::Draft {
-                    files,
-                    system,
-                    min_count,
-                } => {
-                    let system =
-                        cmd::explain::system_of(Some(&system))?.unwrap_or(catalog::System::Entra);
-                    if files.iter().any(|f| f.as_os_str() == "-") && io::stdin().is_terminal() {
-                        let _ = writeln!(
-                            err,
-                            "provlog: '-' reads an export from stdin, but stdin is a terminal. Try: provlog catalog draft EXPORT.json"
-                        );
-                        return Ok(Exit::Error);
-                    }
-                    let mut cfg = config::AnalyzeConfig::draft();
-                    let mut inputs = Vec::new();
-                    let mut problems = Vec::new();
-                    for item in input::expand(&files) {
-                        match item {
-                            Ok(i) => inputs.push(i),
-                            Err(p) => problems.push(p),
-                        }
-                    }
-                    let sources = files.iter().map(|f| f.display().to_string()).collect();
-                    let exit = cmd::analyze::run(
-                        &mut cfg,
-                        &inputs,
-                        problems,
-                        &catalog,
-                        cmd::analyze::Output {
-                            writer: &mut out,
-                            format: cli::FormatArg::Table,
-                            style,
-                            bom: false,
-                            progress: io::stderr().is_terminal(),
-                            draft: Some(render::draft::DraftOptions {
-                                system,
-                                min_count,
-                                sources,
-                            }),
-                        },
-                        err,
-                    )?;
-                    out.finish()?;
-                    return Ok(exit);
-                }
-            }
-            Exit::Ok
-        }
+        Command::Analyze(args) => cmd::analyze::run(args, &mut ctx)?,
+        Command::Show(args) => cmd::show::run(args, &mut ctx)?,
+        Command::Explain(args) => cmd::explain::run(args, &mut ctx)?,
+        Command::Diff(args) => cmd::diff::run(args, &mut ctx)?,
+        Command::Completions { shell } => cmd::completions::run(shell, &mut ctx)?,
+        Command::Man { command, dir } => cmd::man::run(&command, dir.as_deref(), &mut ctx)?,
+        Command::Catalog(c) => cmd::catalog::run(c, &mut ctx)?,
     };
     // An interrupted report stays unwritten: the temporary file goes with `out`.
     if interrupt::requested() {

@@ -17,6 +17,9 @@ use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
 use crate::render::csv::CsvOut;
 use crate::render::{self, Style, wire};
+
+use super::{Context, warn};
+use crate::cli::AnalyzeArgs;
 use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Report, Summary};
 
@@ -30,6 +33,41 @@ pub struct Output<'w> {
     pub progress: bool,
     /// `catalog draft`: write drafted entries instead of a report.
     pub draft: Option<crate::render::draft::DraftOptions>,
+}
+
+/// `provlog analyze`.
+pub fn run(args: AnalyzeArgs, ctx: &mut Context) -> Result<Exit> {
+    if args.files.is_empty()
+        && ctx.refuse_terminal_stdin(
+            "no input given. Try: provlog analyze EXPORT.json (or pipe an export into provlog analyze -)",
+        )
+    {
+        return Ok(Exit::Error);
+    }
+    let mut cfg = AnalyzeConfig::from_args(&args, chrono::Utc::now())?;
+    let (expanded, notes) = input::expand_noting(&args.files);
+    for note in notes {
+        ctx.warn(note);
+    }
+    let (inputs, problems): (Vec<_>, Vec<_>) = expanded.into_iter().partition(|i| i.is_ok());
+    let inputs: Vec<Input> = inputs.into_iter().flatten().collect();
+    let problems: Vec<Problem> = problems.into_iter().filter_map(|p| p.err()).collect();
+    let bom = ctx.bom(args.bom, args.no_bom);
+    analyze(
+        &mut cfg,
+        &inputs,
+        problems,
+        &ctx.catalog,
+        Output {
+            writer: ctx.out,
+            format: args.format,
+            style: ctx.style,
+            bom,
+            progress: ctx.stderr_is_terminal,
+            draft: None,
+        },
+        ctx.err,
+    )
 }
 
 /// Inputs smaller than this finish before a progress bar would be worth drawing.
@@ -330,16 +368,8 @@ pub fn report_input(outcome: &input::ReadOutcome, problems: &mut ProblemLog, err
     }
 }
 
-/// Prints a warning line on stderr. Messages quote file names, headers and values from the
-/// input, so they are flattened to one line with control characters made visible; the
-/// line goes out in one write, so that nothing can cut it in half (an interrupt).
-pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
-    let line = format!("provlog: {}\n", crate::render::one_line(&msg.to_string()));
-    // A closed stderr leaves nothing to tell.
-    let _ = err.write_all(line.as_bytes());
-}
-
-pub fn run(
+/// Reads the inputs, classifies and reports (or drafts catalog entries).
+pub fn analyze(
     cfg: &mut AnalyzeConfig,
     inputs: &[Input],
     expand_errors: Vec<Problem>,

@@ -18,7 +18,8 @@ use crate::input::{self, EventSink, Problem, ProblemLog};
 use crate::render::{self, Style};
 use crate::report::{InputSummary, Record};
 
-use super::analyze::warn;
+use super::{Context, warn};
+use crate::cli::DiffArgs;
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -26,6 +27,30 @@ pub struct Output<'w> {
     pub format: FormatArg,
     pub style: Style,
     pub bom: bool,
+}
+
+/// `provlog diff`.
+pub fn run(args: DiffArgs, ctx: &mut Context) -> Result<Exit> {
+    let cfg = DiffConfig::from_args(&args)?;
+    if cfg.reads_stdin()
+        && ctx.refuse_terminal_stdin(
+            "'-' reads an export from stdin, but stdin is a terminal. Try: provlog diff OLD.json NEW.json",
+        )
+    {
+        return Ok(Exit::Error);
+    }
+    let bom = ctx.bom(args.bom, args.no_bom);
+    compare(
+        &cfg,
+        &ctx.catalog,
+        Output {
+            writer: ctx.out,
+            format: args.format.into(),
+            style: ctx.style,
+            bom,
+        },
+        ctx.err,
+    )
 }
 
 struct DiffSink<'a> {
@@ -109,7 +134,8 @@ impl DiffSink<'_> {
     }
 }
 
-pub fn run(
+/// Reads both sides and reports what changed.
+pub fn compare(
     cfg: &DiffConfig,
     catalog: &Catalog,
     out: Output<'_>,

@@ -6,12 +6,43 @@ use anyhow::{Result, bail};
 
 use crate::catalog::{Catalog, Lang, System};
 use crate::classify::{Context, explain, guesses};
-use crate::cli::{ExplainFormat, FormatArg};
+use crate::cli::{ExplainArgs, ExplainFormat, FormatArg};
 use crate::error::Exit;
 use crate::render::{self, explain::Explanation};
 
+use super::Context as CmdContext;
+
 /// How many closest entries are offered when nothing matches.
 const GUESSES: usize = 3;
+
+/// `provlog explain`: pasted messages, or a console export with `--csv`.
+pub fn run(args: ExplainArgs, ctx: &mut CmdContext) -> Result<Exit> {
+    if args.csv.is_some() {
+        return super::explain_csv::run(&args, ctx);
+    }
+    let format = format_of(args.format.map(Into::into))?;
+    if args.text.is_empty()
+        && ctx.refuse_terminal_stdin(
+            "nothing to explain. Try: provlog explain \"<error code or message>\"",
+        )
+    {
+        return Ok(Exit::Error);
+    }
+    let system = system_of(args.system.as_deref())?;
+    let messages = messages(&args.text, &mut super::stdin())?;
+    explain_all(
+        &ctx.catalog,
+        &messages,
+        Context {
+            task: args.task.as_deref(),
+            system,
+            code: args.code.as_deref(),
+        },
+        format,
+        ctx.lang(),
+        ctx.out,
+    )
+}
 
 /// The output format of `explain` for pasted messages: JSON is already one object per
 /// line, so `ndjson` is the same; CSV belongs to `--csv`.
@@ -64,7 +95,7 @@ pub fn messages(args: &[String], stdin: &mut dyn BufRead) -> io::Result<Vec<Stri
 
 /// Explains every input; `Exit::NoMatch` when any of them matched no entry, so that a
 /// script can tell.
-pub fn run(
+pub fn explain_all(
     catalog: &Catalog,
     inputs: &[String],
     ctx: Context<'_>,

@@ -13,10 +13,20 @@ use anyhow::{Result, anyhow};
 use crate::catalog::{Catalog, Lang};
 use crate::classify::console::classify_rows;
 use crate::cli::{EncodingArg, ExplainArgs, FormatArg};
+use crate::error::Exit;
 use crate::input::console;
 use crate::input::decode::{self, EncodingChoice};
 use crate::render::console::View;
-use crate::render::{self, Style, one_line};
+use crate::render::{self, Style};
+
+use super::{Context, warn};
+
+/// `provlog explain --csv FILE`.
+pub fn run(args: &ExplainArgs, ctx: &mut Context) -> Result<Exit> {
+    let opts = Options::from_args(args, ctx.style)?;
+    explain_file(&ctx.catalog, &opts, &mut super::stdin(), ctx.out, ctx.err)?;
+    Ok(Exit::Ok)
+}
 
 /// What `run` needs, decided from the command line.
 #[derive(Debug, Clone)]
@@ -60,7 +70,8 @@ impl Options {
     }
 }
 
-pub fn run(
+/// Reads, diagnoses and writes one console export.
+pub fn explain_file(
     cat: &Catalog,
     opts: &Options,
     stdin: &mut dyn Read,
@@ -79,7 +90,7 @@ pub fn run(
     if decoded.replaced {
         warn(
             err,
-            &format!(
+            format!(
                 "{label}: some bytes are not valid {} and were replaced with U+FFFD",
                 decoded.encoding.as_str()
             ),
@@ -89,7 +100,7 @@ pub fn run(
     if let Some(first) = table.ragged.first() {
         warn(
             err,
-            &format!(
+            format!(
                 "{label}: row {first}: {} row(s) do not have as many cells as the header; they were padded with empty cells",
                 table.ragged.len()
             ),
@@ -124,9 +135,4 @@ fn read_input(path: &Path, stdin: &mut dyn Read) -> io::Result<Vec<u8>> {
         bytes = std::fs::read(path)?;
     }
     Ok(bytes)
-}
-
-fn warn(err: &mut dyn Write, msg: &str) {
-    // A warning that cannot be written is not worth failing the run for.
-    let _ = writeln!(err, "provlog: {}", one_line(msg));
 }

@@ -1,6 +1,5 @@
 //! `provlog man`: the manual pages, one per command and subcommand.
 
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -17,13 +16,9 @@ fn built() -> clap::Command {
     cmd
 }
 
-/// Every page into `dir`, or the page of one (sub)command to `w`.
-pub fn run(
-    path: &[String],
-    dir: Option<&Path>,
-    w: &mut dyn Write,
-    err: &mut dyn Write,
-) -> Result<Exit> {
+/// `provlog man`: every page into `dir`, or the page of one (sub)command to the output.
+pub fn run(path: &[String], dir: Option<&Path>, ctx: &mut super::Context) -> Result<Exit> {
+    let (w, err) = (&mut *ctx.out, &mut *ctx.err);
     if let Some(dir) = dir {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("{}: cannot create the folder", dir.display()))?;

@@ -10,10 +10,12 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use super::{Context, expand, warn};
 use crate::catalog::Catalog;
 use crate::classify::{classify_event, event_facts};
+use crate::cli::ShowArgs;
 use crate::cli::ShowFormat;
-use crate::cmd::analyze::{report_input, warn};
+use crate::cmd::analyze::report_input;
 use crate::config::ShowConfig;
 use crate::error::Exit;
 use crate::event::{Event, Status};
@@ -30,6 +32,29 @@ pub struct Output<'w> {
     pub writer: &'w mut dyn Write,
     pub format: ShowFormat,
     pub style: Style,
+}
+
+/// `provlog show`.
+pub fn run(args: ShowArgs, ctx: &mut Context) -> Result<Exit> {
+    let cfg = ShowConfig::from_args(&args)?;
+    if cfg.inputs.is_empty()
+        && ctx.refuse_terminal_stdin("no input given. Try: provlog show CHANGE_ID EXPORT.json")
+    {
+        return Ok(Exit::Error);
+    }
+    let (inputs, problems) = expand(&cfg.inputs);
+    show_changes(
+        &cfg,
+        &inputs,
+        problems,
+        &ctx.catalog,
+        Output {
+            writer: ctx.out,
+            format: args.format,
+            style: ctx.style,
+        },
+        ctx.err,
+    )
 }
 
 /// How many candidates of an ambiguous prefix are listed.
@@ -188,7 +213,8 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-pub fn run(
+/// Finds the changes and reports each.
+pub fn show_changes(
     cfg: &ShowConfig,
     inputs: &[Input],
     expand_errors: Vec<Problem>,
