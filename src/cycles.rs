@@ -338,7 +338,7 @@ impl Cycles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Lang;
+    use crate::i18n::Lang;
 
     fn diag(id: &str, category: Category) -> Diagnosis {
         let mut d = Diagnosis::unclassified(None, Lang::En);

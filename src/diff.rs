@@ -353,8 +353,8 @@ impl Diff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Lang;
     use crate::event::{Party, Status};
+    use crate::i18n::Lang;
     use crate::reason::Facts;
     use crate::time::parse_time;
 

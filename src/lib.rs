@@ -35,9 +35,10 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::{Context, Result};
 use clap::Parser;
 
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
 use crate::cli::{Cli, ColorArg, Command, LangArg};
 use crate::error::{Exit, is_broken_pipe};
+use crate::i18n::Lang;
 use crate::render::Style;
 
 /// Runs provlog with these arguments and returns the exit status.

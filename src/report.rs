@@ -581,7 +581,7 @@ mod tests {
     fn failure(code: &str, who: &str, cycle: &str, retry: Option<Retry>, retries: u32) -> Record {
         let mut r = rec(code, who, &format!("{who}-{cycle}"));
         r.event.cycle_id = Some(cycle.to_owned());
-        let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+        let mut d = Diagnosis::unclassified(None, crate::i18n::Lang::En);
         d.id = code.to_owned();
         d.retry = retry;
         r.diagnosis = Some(d);
@@ -679,7 +679,7 @@ mod tests {
     fn a_group_shows_its_most_frequent_diagnosis() {
         let with = |id: &str, who: &str| {
             let mut r = rec("X", who, who);
-            let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+            let mut d = Diagnosis::unclassified(None, crate::i18n::Lang::En);
             d.id = id.to_owned();
             r.diagnosis = Some(d);
             r

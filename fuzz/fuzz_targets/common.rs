@@ -5,7 +5,8 @@
 
 use std::sync::OnceLock;
 
-use provlog::catalog::{Catalog, Lang};
+use provlog::catalog::Catalog;
+use provlog::i18n::Lang;
 use provlog::classify::{classify_event, event_facts};
 use provlog::event::Status;
 use provlog::input::{Collect, ReadOutcome};

@@ -4,7 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use provlog::catalog::{Lang, System};
+use provlog::catalog::System;
+use provlog::i18n::Lang;
 use provlog::classify::{Context, explain};
 
 mod common;

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
+use crate::i18n::Lang;
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 use serde::Deserialize;
@@ -60,21 +61,6 @@ const META: &str = include_str!("../../catalog/catalog.toml");
 /// Largest compiled form a user's pattern may take: a pathological regex is refused at
 /// load time rather than slowing every event.
 const REGEX_SIZE_LIMIT: usize = 2 << 20;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ja => "ja",
-        }
-    }
-}
 
 macro_rules! vocabulary {
     ($name:ident { $($variant:ident = $text:literal),* $(,)? }) => {

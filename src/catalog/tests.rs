@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::classify::{Context, explain};
+use crate::i18n::Lang;
 
 fn builtin() -> Catalog {
     match Catalog::load(&[]) {

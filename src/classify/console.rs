@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::{Context, Diagnosis, Explained, explain};
-use crate::catalog::{Catalog, Lang, System};
+use crate::catalog::{Catalog, System};
+use crate::i18n::Lang;
 use crate::input::console::{self, Columns, ConsoleCsv};
 use crate::reason::{self, Facts};
 

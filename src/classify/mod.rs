@@ -6,8 +6,9 @@
 
 pub mod console;
 
-use crate::catalog::{Catalog, Category, Found, Lang, Lookup, MatchedBy, Retry, System, fill};
+use crate::catalog::{Catalog, Category, Found, Lookup, MatchedBy, Retry, System, fill};
 use crate::event::{Event, Status};
+use crate::i18n::Lang;
 use crate::layers::Layer;
 use crate::reason::{self, Facts};
 

@@ -4,13 +4,14 @@ use std::io::{self, Write};
 
 use anyhow::{Result, bail};
 
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
 use crate::classify::classify_event;
 use crate::cli::{FailOn, FormatArg};
 use crate::config::{AnalyzeConfig, CycleFilter};
 use crate::cycles::Cycles;
 use crate::error::Exit;
 use crate::event::{Event, Status};
+use crate::i18n::Lang;
 use crate::input::normalize::{Damage, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem, ProblemLog};

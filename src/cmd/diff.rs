@@ -5,13 +5,14 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
 use crate::classify::classify_event;
 use crate::cli::FormatArg;
 use crate::config::DiffConfig;
 use crate::diff::{Diff, Side};
 use crate::error::Exit;
 use crate::event::{Event, Status};
+use crate::i18n::Lang;
 use crate::input::normalize::Damage;
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Problem, ProblemLog};

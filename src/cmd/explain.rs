@@ -4,10 +4,11 @@ use std::io::{self, BufRead, Write};
 
 use anyhow::{Result, bail};
 
-use crate::catalog::{Catalog, Lang, System};
+use crate::catalog::{Catalog, System};
 use crate::classify::{Context, explain, guesses};
 use crate::cli::{ExplainArgs, ExplainFormat, FormatArg};
 use crate::error::Exit;
+use crate::i18n::Lang;
 use crate::render::{self, explain::Explanation};
 
 use super::Context as CmdContext;

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow};
 
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
 use crate::classify::console::classify_rows;
 use crate::cli::{EncodingArg, ExplainArgs, FormatArg};
 use crate::error::Exit;
+use crate::i18n::Lang;
 use crate::input::console;
 use crate::input::decode::{self, EncodingChoice};
 use crate::render::console::View;

@@ -13,7 +13,8 @@ pub mod show;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::catalog::{Catalog, Lang};
+use crate::catalog::Catalog;
+use crate::i18n::Lang;
 use crate::input::{self, Input, Problem};
 use crate::render::Style;
 

@@ -5,9 +5,9 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::catalog::{Catalog, Entry, Lang, System};
+use crate::catalog::{Catalog, Entry, System};
 use crate::cli::{ExplainFormat, ExportFormat, ListFormat};
-use crate::i18n::{Label, t};
+use crate::i18n::{Label, Lang, Msg, t};
 use crate::render::csv::{guard, io_of};
 use crate::render::wire::catalog::{WireCatalog, wire};
 use crate::render::{Style, sanitize};
@@ -34,11 +34,11 @@ pub fn list(
             writeln!(
                 w,
                 "{} {} ({}) — {} {}",
-                t(lang, "catalog_version"),
+                t(lang, Msg::CatalogVersion),
                 cat.version,
                 cat.date,
                 entries.len(),
-                t(lang, "entries")
+                t(lang, Msg::Entries)
             )?;
             let mut table = comfy_table::Table::new();
             table
@@ -49,11 +49,11 @@ pub fn list(
                 table.force_no_tty();
             }
             table.set_header(vec![
-                t(lang, "id"),
-                t(lang, "system"),
-                t(lang, "category"),
-                t(lang, "retry"),
-                t(lang, "title"),
+                t(lang, Msg::Id),
+                t(lang, Msg::System),
+                t(lang, Msg::Category),
+                t(lang, Msg::Retry),
+                t(lang, Msg::Title),
             ]);
             for e in entries {
                 table.add_row(vec![
@@ -136,15 +136,15 @@ pub fn show(e: &Entry, format: ExplainFormat, lang: Lang, w: &mut dyn Write) -> 
             writeln!(
                 w,
                 "  {}: {} · {}: {} · {}: {}",
-                t(lang, "system"),
+                t(lang, Msg::System),
                 e.system,
-                t(lang, "category"),
+                t(lang, Msg::Category),
                 e.category.label(lang),
-                t(lang, "retry"),
+                t(lang, Msg::Retry),
                 crate::render::text::retry_text(e.retry, lang)
             )?;
             writeln!(w, "  {}", sanitize(&tx.explanation))?;
-            writeln!(w, "  {}:", t(lang, "what_to_do"))?;
+            writeln!(w, "  {}:", t(lang, Msg::WhatToDo))?;
             for (i, s) in tx.steps.iter().enumerate() {
                 writeln!(w, "    {}. {}", i + 1, sanitize(s))?;
             }
@@ -162,10 +162,10 @@ pub fn show(e: &Entry, format: ExplainFormat, lang: Lang, w: &mut dyn Write) -> 
                 writeln!(w, "  skip_reasons: {}", e.skip_reasons.join(", "))?;
             }
             for d in &e.docs {
-                writeln!(w, "  {}: {d}", t(lang, "docs"))?;
+                writeln!(w, "  {}: {d}", t(lang, Msg::Docs))?;
             }
             for s in &e.source {
-                writeln!(w, "  {}: {}", t(lang, "source"), sanitize(s))?;
+                writeln!(w, "  {}: {}", t(lang, Msg::Source), sanitize(s))?;
             }
             writeln!(w, "  ({})", e.origin)?;
         }

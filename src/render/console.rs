@@ -8,11 +8,11 @@ use std::io::{self, Write};
 use anyhow::Result;
 use comfy_table::Cell;
 
-use crate::catalog::Lang;
 use crate::classify::Diagnosis;
 use crate::classify::console::{Outcome, RowResult, cell_at};
 use crate::cli::FormatArg;
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::input::console::{Columns, ConsoleCsv, ConsoleRow};
 use crate::input::decode::Decoded;
 use crate::render::csv::{guard, io_of};
@@ -263,17 +263,17 @@ fn summary_lines(v: &View<'_>, lang: Lang) -> Vec<(&'static str, String)> {
     }
     let mut lines = vec![
         (
-            t(lang, "file"),
-            format!("{} ({} {enc})", one_line(v.label), t(lang, "encoding")),
+            t(lang, Msg::File),
+            format!("{} ({} {enc})", one_line(v.label), t(lang, Msg::Encoding)),
         ),
         (
-            t(lang, "message_column"),
+            t(lang, Msg::MessageColumn),
             one_line(header_of(v, Some(v.cols.message)).unwrap_or("")),
         ),
     ];
     if v.cols.job_type.is_some() || v.cols.operation.is_some() {
         lines.push((
-            t(lang, "task_columns"),
+            t(lang, Msg::TaskColumns),
             format!(
                 "{} / {}",
                 one_line(header_of(v, v.cols.job_type).unwrap_or("-")),
@@ -282,20 +282,20 @@ fn summary_lines(v: &View<'_>, lang: Lang) -> Vec<(&'static str, String)> {
         ));
     }
     if let Some(s) = header_of(v, v.cols.service) {
-        lines.push((t(lang, "service_column"), one_line(s)));
+        lines.push((t(lang, Msg::ServiceColumn), one_line(s)));
     }
-    let mut parts = vec![format!("{} {}", tot.diagnosed, t(lang, "diagnosed"))];
+    let mut parts = vec![format!("{} {}", tot.diagnosed, t(lang, Msg::Diagnosed))];
     for (n, key) in [
-        (tot.unclassified, "not_in_catalog"),
-        (tot.no_message, "no_message"),
-        (tot.succeeded, "succeeded"),
+        (tot.unclassified, Msg::NotInCatalog),
+        (tot.no_message, Msg::NoMessage),
+        (tot.succeeded, Msg::Succeeded),
     ] {
         if n > 0 {
             parts.push(format!("{n} {}", t(lang, key)));
         }
     }
     lines.push((
-        t(lang, "rows"),
+        t(lang, Msg::Rows),
         format!("{}: {}", tot.rows, parts.join(" · ")),
     ));
     lines
@@ -311,9 +311,9 @@ fn row_list(rows: &[u64], lang: Lang) -> String {
 
 fn unit(lang: Lang, n: u64) -> &'static str {
     if n == 1 {
-        t(lang, "row_unit_one")
+        t(lang, Msg::RowUnitOne)
     } else {
-        t(lang, "row_unit")
+        t(lang, Msg::RowUnit)
     }
 }
 
@@ -323,20 +323,20 @@ fn write_table(out: &mut dyn Write, v: &View<'_>, style: &Style) -> Result<()> {
     writeln!(out)?;
     let groups = groups(v);
     if groups.is_empty() {
-        writeln!(out, "{}", t(lang, "no_rows"))?;
+        writeln!(out, "{}", t(lang, Msg::NoRows))?;
         return Ok(());
     }
-    writeln!(out, "{}", t(lang, "rows_by_diagnosis"))?;
+    writeln!(out, "{}", t(lang, Msg::RowsByDiagnosis))?;
     let mut table = new_table(style);
     header(
         &mut table,
         &[
             "#",
-            t(lang, "count"),
-            t(lang, "category"),
-            t(lang, "diagnosis"),
-            t(lang, "title"),
-            t(lang, "row_numbers"),
+            t(lang, Msg::Count),
+            t(lang, Msg::Category),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::Title),
+            t(lang, Msg::RowNumbers),
         ],
         style,
     );
@@ -371,28 +371,28 @@ fn write_table(out: &mut dyn Write, v: &View<'_>, style: &Style) -> Result<()> {
         }
         writeln!(out, "    {}", sanitize(&d.explanation))?;
         if let Some(r) = d.retry {
-            writeln!(out, "    {}: {}", t(lang, "retry"), retry_text(r, lang))?;
+            writeln!(out, "    {}: {}", t(lang, Msg::Retry), retry_text(r, lang))?;
         }
-        writeln!(out, "    {}:", t(lang, "what_to_do"))?;
+        writeln!(out, "    {}:", t(lang, Msg::WhatToDo))?;
         for (k, s) in d.steps.iter().enumerate() {
             writeln!(out, "      {}. {}", k + 1, sanitize(s))?;
         }
         writeln!(
             out,
             "    {}: {}",
-            t(lang, "row_numbers"),
+            t(lang, Msg::RowNumbers),
             row_list(&g.rows, lang)
         )?;
         for m in &g.messages {
             writeln!(
                 out,
                 "    {}: {}",
-                t(lang, "message"),
+                t(lang, Msg::Message),
                 shorten(&one_line(m), 200)
             )?;
         }
         for doc in &d.docs {
-            writeln!(out, "    {}: {doc}", t(lang, "docs"))?;
+            writeln!(out, "    {}: {doc}", t(lang, Msg::Docs))?;
         }
     }
     Ok(())
@@ -405,17 +405,17 @@ fn write_markdown(out: &mut dyn Write, v: &View<'_>, lang: Lang) -> Result<()> {
     writeln!(out)?;
     let groups = groups(v);
     if groups.is_empty() {
-        writeln!(out, "{}", t(lang, "no_rows"))?;
+        writeln!(out, "{}", t(lang, Msg::NoRows))?;
         return Ok(());
     }
     writeln!(
         out,
         "| # | {} | {} | {} | {} | {} |",
-        t(lang, "count"),
-        t(lang, "category"),
-        t(lang, "diagnosis"),
-        t(lang, "title"),
-        t(lang, "row_numbers")
+        t(lang, Msg::Count),
+        t(lang, Msg::Category),
+        t(lang, Msg::Diagnosis),
+        t(lang, Msg::Title),
+        t(lang, Msg::RowNumbers)
     )?;
     writeln!(out, "|---:|---:|---|---|---|---|")?;
     for (i, g) in groups.iter().enumerate() {
@@ -446,7 +446,7 @@ fn write_markdown(out: &mut dyn Write, v: &View<'_>, lang: Lang) -> Result<()> {
         writeln!(out)?;
         writeln!(out, "{}", cell(&d.explanation))?;
         writeln!(out)?;
-        writeln!(out, "**{}:**", t(lang, "what_to_do"))?;
+        writeln!(out, "**{}:**", t(lang, Msg::WhatToDo))?;
         writeln!(out)?;
         for (k, s) in d.steps.iter().enumerate() {
             writeln!(out, "{}. {}", k + 1, cell(s))?;
@@ -455,7 +455,7 @@ fn write_markdown(out: &mut dyn Write, v: &View<'_>, lang: Lang) -> Result<()> {
         writeln!(
             out,
             "**{}:** {}",
-            t(lang, "row_numbers"),
+            t(lang, Msg::RowNumbers),
             cell(&row_list(&g.rows, lang))
         )?;
         for m in &g.messages {

@@ -16,16 +16,16 @@ use super::table::{header, keep_words_whole, new_table};
 use super::text::{aligned_pairs, input_line, next_retry_text, retried_text};
 use super::wire::diff::{WireDiff, WireDiffRow};
 use super::{Style, one_line, shorten};
-use crate::catalog::Lang;
 use crate::diff::{Change, DiffReport, DiffRow, ResolvedBy, SideSummary};
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::time::{format_seconds, format_time};
 
 fn change_text(c: Change, lang: Lang) -> &'static str {
     match c {
-        Change::New => t(lang, "change_new"),
-        Change::Persisting => t(lang, "change_persisting"),
-        Change::Resolved => t(lang, "change_resolved"),
+        Change::New => t(lang, Msg::ChangeNew),
+        Change::Persisting => t(lang, Msg::ChangePersisting),
+        Change::Resolved => t(lang, Msg::ChangeResolved),
     }
 }
 
@@ -34,9 +34,9 @@ fn side_text(s: &SideSummary, lang: Lang) -> String {
     let mut line = format!(
         "{} {} · {} {}",
         s.failures,
-        t(lang, "failures_word"),
+        t(lang, Msg::FailuresWord),
         s.successes,
-        t(lang, "successes_word")
+        t(lang, Msg::SuccessesWord)
     );
     if let (Some(f), Some(l)) = (s.first, s.last) {
         line.push_str(&format!(
@@ -65,33 +65,33 @@ fn summary_lines(r: &DiffReport, lang: Lang) -> Vec<(&'static str, String)> {
     if r.came_and_went > 0 {
         changes.push_str(&format!(
             " ({})",
-            t(lang, "came_and_went").replace("{n}", &r.came_and_went.to_string())
+            t(lang, Msg::CameAndWent).replace("{n}", &r.came_and_went.to_string())
         ));
     }
     let mut lines = vec![
-        (t(lang, "old_export"), side_text(&r.old, lang)),
-        (t(lang, "new_export"), side_text(&r.new, lang)),
+        (t(lang, Msg::OldExport), side_text(&r.old, lang)),
+        (t(lang, Msg::NewExport), side_text(&r.new, lang)),
     ];
     if r.overlap > 0 {
         lines.push((
-            t(lang, "overlap"),
-            t(lang, "overlap_text").replace("{n}", &r.overlap.to_string()),
+            t(lang, Msg::Overlap),
+            t(lang, Msg::OverlapText).replace("{n}", &r.overlap.to_string()),
         ));
     }
-    lines.push((t(lang, "changes"), changes));
+    lines.push((t(lang, Msg::Changes), changes));
     lines
 }
 
 fn note(row: &DiffRow, lang: Lang) -> String {
     match row.resolved_by {
-        Some(ResolvedBy::Success) => t(lang, "resolved_success").replace(
+        Some(ResolvedBy::Success) => t(lang, Msg::ResolvedSuccess).replace(
             "{t}",
             &row.resolved_at
                 .as_ref()
                 .map(format_seconds)
                 .unwrap_or_default(),
         ),
-        Some(ResolvedBy::Absence) => t(lang, "resolved_absence").to_owned(),
+        Some(ResolvedBy::Absence) => t(lang, Msg::ResolvedAbsence).to_owned(),
         None => match (row.latest.facts.retry_count, row.latest.facts.next_retry) {
             (_, Some(n)) => next_retry_text(&format_seconds(&n), lang),
             (Some(c), None) if c > 0 => retried_text(c, lang),
@@ -112,18 +112,18 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
     aligned_pairs(w, &summary_lines(r, lang))?;
     writeln!(w)?;
     if r.rows.is_empty() {
-        writeln!(w, "{}", t(lang, "no_changes"))?;
+        writeln!(w, "{}", t(lang, Msg::NoChanges))?;
         return Ok(());
     }
     let mut table = new_table(&style);
     header(
         &mut table,
         &[
-            t(lang, "diff_change"),
-            t(lang, "identity"),
-            t(lang, "diagnosis"),
-            t(lang, "failures_old_new"),
-            t(lang, "last_failure"),
+            t(lang, Msg::DiffChange),
+            t(lang, Msg::Identity),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::FailuresOldNew),
+            t(lang, Msg::LastFailure),
         ],
         &style,
     );
@@ -165,24 +165,24 @@ pub fn table(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> 
 
 pub fn markdown(w: &mut dyn Write, r: &DiffReport, style: Style) -> io::Result<()> {
     let lang = style.lang;
-    writeln!(w, "# {}", t(lang, "diff_title"))?;
+    writeln!(w, "# {}", t(lang, Msg::DiffTitle))?;
     writeln!(w)?;
     label_list(w, &summary_lines(r, lang))?;
     writeln!(w)?;
     if r.rows.is_empty() {
-        writeln!(w, "{}", t(lang, "no_changes"))?;
+        writeln!(w, "{}", t(lang, Msg::NoChanges))?;
         return Ok(());
     }
     writeln!(
         w,
         "| {} | {} | {} | {} | {} | {} | {} |",
-        t(lang, "diff_change"),
-        t(lang, "identity"),
-        t(lang, "category"),
-        t(lang, "diagnosis"),
-        t(lang, "failures_old_new"),
-        t(lang, "last_failure"),
-        t(lang, "note"),
+        t(lang, Msg::DiffChange),
+        t(lang, Msg::Identity),
+        t(lang, Msg::Category),
+        t(lang, Msg::Diagnosis),
+        t(lang, Msg::FailuresOldNew),
+        t(lang, Msg::LastFailure),
+        t(lang, Msg::Note),
     )?;
     writeln!(w, "|---|---|---|---|---:|---|---|")?;
     for row in &r.rows {

@@ -5,10 +5,10 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 
-use crate::catalog::Lang;
 use crate::classify::{Explained, Guess};
 use crate::cli::ExplainFormat;
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::render::markdown::cell;
 use crate::render::one_line;
 use crate::render::text::retry_text;
@@ -125,9 +125,9 @@ fn text(
 ) -> io::Result<()> {
     writeln!(w, "> {}", crate::render::shorten(&one_line(input), 200))?;
     let Some(best) = found.first() else {
-        writeln!(w, "{}", t(lang, "no_match"))?;
+        writeln!(w, "{}", t(lang, Msg::NoMatch))?;
         if !guesses.is_empty() {
-            writeln!(w, "  {}:", t(lang, "guesses"))?;
+            writeln!(w, "  {}:", t(lang, Msg::Guesses))?;
             for g in guesses {
                 writeln!(
                     w,
@@ -135,7 +135,7 @@ fn text(
                     g.id,
                     one_line(g.title),
                     g.category.label(lang),
-                    t(lang, "guess_similarity"),
+                    t(lang, Msg::GuessSimilarity),
                     percent(g.similarity)
                 )?;
             }
@@ -147,35 +147,35 @@ fn text(
     writeln!(
         w,
         "  {}: {} · {}: {} · {}: {} · {}: {}",
-        t(lang, "system"),
+        t(lang, Msg::System),
         d.system.map(|s| s.as_str()).unwrap_or("-"),
-        t(lang, "category"),
+        t(lang, Msg::Category),
         d.category.label(lang),
-        t(lang, "retry"),
+        t(lang, Msg::Retry),
         d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
-        t(lang, "matched_by"),
+        t(lang, Msg::MatchedBy),
         d.matched_by.map(|m| m.as_str()).unwrap_or("-"),
     )?;
     if let Some(line) = d.cause_line() {
-        writeln!(w, "  {}: {}", t(lang, "cause"), one_line(&line))?;
+        writeln!(w, "  {}: {}", t(lang, Msg::Cause), one_line(&line))?;
     }
     writeln!(w, "  {}", one_line(&d.explanation))?;
-    writeln!(w, "  {}:", t(lang, "what_to_do"))?;
+    writeln!(w, "  {}:", t(lang, Msg::WhatToDo))?;
     for (i, s) in d.steps.iter().enumerate() {
         writeln!(w, "    {}. {}", i + 1, one_line(s))?;
     }
     let facts = facts_lines(best);
     if !facts.is_empty() {
-        writeln!(w, "  {}:", t(lang, "facts"))?;
+        writeln!(w, "  {}:", t(lang, Msg::Facts))?;
         for f in facts {
             writeln!(w, "    {f}")?;
         }
     }
     for doc in &d.docs {
-        writeln!(w, "  {}: {doc}", t(lang, "docs"))?;
+        writeln!(w, "  {}: {doc}", t(lang, Msg::Docs))?;
     }
     if found.len() > 1 {
-        writeln!(w, "  {}:", t(lang, "also_matches"))?;
+        writeln!(w, "  {}:", t(lang, Msg::AlsoMatches))?;
         for o in &found[1..] {
             writeln!(
                 w,
@@ -199,10 +199,10 @@ fn markdown(
     writeln!(w, "> {}", cell(input))?;
     writeln!(w)?;
     let Some(best) = found.first() else {
-        writeln!(w, "{}", t(lang, "no_match"))?;
+        writeln!(w, "{}", t(lang, Msg::NoMatch))?;
         if !guesses.is_empty() {
             writeln!(w)?;
-            writeln!(w, "{}:", t(lang, "guesses"))?;
+            writeln!(w, "{}:", t(lang, Msg::Guesses))?;
             writeln!(w)?;
             for g in guesses {
                 writeln!(
@@ -211,7 +211,7 @@ fn markdown(
                     g.id,
                     cell(g.title),
                     g.category.label(lang),
-                    t(lang, "guess_similarity"),
+                    t(lang, Msg::GuessSimilarity),
                     percent(g.similarity)
                 )?;
             }
@@ -224,16 +224,16 @@ fn markdown(
     writeln!(
         w,
         "**{}:** {} · **{}:** {} · **{}:** {}",
-        t(lang, "system"),
+        t(lang, Msg::System),
         d.system.map(|s| s.as_str()).unwrap_or("-"),
-        t(lang, "category"),
+        t(lang, Msg::Category),
         d.category.label(lang),
-        t(lang, "retry"),
+        t(lang, Msg::Retry),
         d.retry.map(|r| retry_text(r, lang)).unwrap_or("-"),
     )?;
     writeln!(w)?;
     if let Some(line) = d.cause_line() {
-        writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+        writeln!(w, "**{}:** {}", t(lang, Msg::Cause), cell(&line))?;
         writeln!(w)?;
     }
     writeln!(w, "{}", cell(&d.explanation))?;

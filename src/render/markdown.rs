@@ -10,7 +10,7 @@ use super::text::{
     priority_text, retry_line, summary_lines, warning_lines,
 };
 use super::{Style, one_line, shorten};
-use crate::i18n::{Label, t};
+use crate::i18n::{Label, Msg, t};
 use crate::report::{GroupKey, Report};
 use crate::time::format_seconds;
 
@@ -67,12 +67,12 @@ pub fn label_list(w: &mut dyn Write, lines: &[(&str, String)]) -> io::Result<()>
 
 pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     let lang = style.lang;
-    writeln!(w, "# {}", t(lang, "report_title"))?;
+    writeln!(w, "# {}", t(lang, Msg::ReportTitle))?;
     writeln!(w)?;
     label_list(w, &summary_lines(&r.summary, lang))?;
     writeln!(w)?;
     if !r.summary.warnings.is_empty() {
-        writeln!(w, "## {}", t(lang, "warnings"))?;
+        writeln!(w, "## {}", t(lang, Msg::Warnings))?;
         writeln!(w)?;
         for warning in &r.summary.warnings {
             let lines: Vec<String> = warning_lines(warning, lang)
@@ -94,12 +94,12 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(
             w,
             "| {} | {} | {} | {} | {} | {} |",
-            t(lang, "time"),
-            t(lang, "status"),
-            t(lang, "app"),
-            t(lang, "identity"),
-            t(lang, "code"),
-            t(lang, "diagnosis")
+            t(lang, Msg::Time),
+            t(lang, Msg::Status),
+            t(lang, Msg::App),
+            t(lang, Msg::Identity),
+            t(lang, Msg::Code),
+            t(lang, Msg::Diagnosis)
         )?;
         writeln!(w, "|---|---|---|---|---|---|")?;
         for rec in &r.records {
@@ -129,12 +129,12 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     writeln!(
         w,
         "| # | {} | {} | {} | {} | {} | {} |",
-        t(lang, "priority"),
-        t(lang, "count"),
-        t(lang, "category"),
-        t(lang, "diagnosis"),
-        t(lang, "title"),
-        t(lang, "identities")
+        t(lang, Msg::Priority),
+        t(lang, Msg::Count),
+        t(lang, Msg::Category),
+        t(lang, Msg::Diagnosis),
+        t(lang, Msg::Title),
+        t(lang, Msg::Identities)
     )?;
     writeln!(w, "|---:|---|---:|---|---|---|---|")?;
     for (i, g) in r.groups.iter().enumerate() {
@@ -169,11 +169,11 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             cell(&d.title),
             d.id,
             g.count,
-            t(lang, "events")
+            t(lang, Msg::Events)
         )?;
         writeln!(w)?;
         if let Some(line) = d.cause_line() {
-            writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+            writeln!(w, "**{}:** {}", t(lang, Msg::Cause), cell(&line))?;
             writeln!(w)?;
         }
         writeln!(w, "{}", cell(&d.explanation))?;
@@ -182,7 +182,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             writeln!(
                 w,
                 "**{}:** {}",
-                t(lang, "priority"),
+                t(lang, Msg::Priority),
                 cell(&priority_text(g, lang, false))
             )?;
             if g.persistent_identities > 0 {
@@ -194,12 +194,12 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             writeln!(
                 w,
                 "**{}:** {}",
-                t(lang, "retry"),
+                t(lang, Msg::Retry),
                 retry_line(r, g.max_retry, g.next_retry, lang, format_seconds)
             )?;
             writeln!(w)?;
         }
-        writeln!(w, "**{}:**", t(lang, "what_to_do"))?;
+        writeln!(w, "**{}:**", t(lang, Msg::WhatToDo))?;
         writeln!(w)?;
         for (k, s) in d.steps.iter().enumerate() {
             writeln!(w, "{}. {}", k + 1, cell(s))?;
@@ -211,14 +211,14 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 .iter()
                 .map(|c| format!("`{}`", code(c)))
                 .collect();
-            writeln!(w, "**{}:** {}", t(lang, "change_ids"), ids.join(", "))?;
+            writeln!(w, "**{}:** {}", t(lang, Msg::ChangeIds), ids.join(", "))?;
         }
         for doc in &d.docs {
             writeln!(w)?;
             writeln!(
                 w,
                 "{}: <{}>",
-                t(lang, "docs"),
+                t(lang, Msg::Docs),
                 doc.replace(['<', '>', ' '], "")
             )?;
         }
@@ -231,13 +231,13 @@ fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     writeln!(
         w,
         "| {} | {} | {} | {} | {} | {} | {} |",
-        t(lang, "cycle"),
-        t(lang, "time_span"),
-        t(lang, "events_col"),
-        t(lang, "action"),
-        t(lang, "status"),
-        t(lang, "top_diagnoses"),
-        t(lang, "selected")
+        t(lang, Msg::Cycle),
+        t(lang, Msg::TimeSpan),
+        t(lang, Msg::EventsCol),
+        t(lang, Msg::Action),
+        t(lang, Msg::Status),
+        t(lang, Msg::TopDiagnoses),
+        t(lang, Msg::Selected)
     )?;
     writeln!(w, "|---|---|---:|---|---|---|---:|")?;
     for g in &r.groups {
@@ -247,7 +247,7 @@ fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             continue;
         };
         if !c.risks().is_empty() {
-            id.push_str(&format!(" **{}**", t(lang, "at_risk")));
+            id.push_str(&format!(" **{}**", t(lang, Msg::AtRisk)));
         }
         let [span, actions, statuses, top] = cycle_cells(c, lang, ", ");
         writeln!(
@@ -270,12 +270,12 @@ fn attributes(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(
             w,
             "| {} | {} | {} | {} | {} | {} |",
-            t(lang, "attribute"),
-            t(lang, "identity"),
-            t(lang, "offending_value"),
-            t(lang, "diagnosis"),
-            t(lang, "count"),
-            t(lang, "detail")
+            t(lang, Msg::Attribute),
+            t(lang, Msg::Identity),
+            t(lang, Msg::OffendingValue),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::Count),
+            t(lang, Msg::Detail)
         )?;
         writeln!(w, "|---|---|---|---|---:|---|")?;
         for g in &r.groups {
@@ -301,7 +301,7 @@ fn attributes(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
         writeln!(
             w,
             "{}",
-            cell(&t(lang, "outside_view").replace("{n}", &r.outside_view.to_string()))
+            cell(&t(lang, Msg::OutsideView).replace("{n}", &r.outside_view.to_string()))
         )?;
     }
     Ok(())

@@ -22,7 +22,7 @@ pub mod wire;
 
 use std::borrow::Cow;
 
-use crate::catalog::Lang;
+use crate::i18n::Lang;
 
 /// How human-readable output should look.
 #[derive(Debug, Clone, Copy)]

@@ -14,10 +14,10 @@ use super::markdown::cell;
 use super::text::{aligned, retry_text};
 use super::wire::show::WireChange;
 use super::{Style, one_line, sanitize};
-use crate::catalog::Lang;
 use crate::classify::Diagnosis;
 use crate::event::{Event, Party, Status, Step};
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::reason::Facts;
 use crate::report::Record;
 use crate::time::format_seconds;
@@ -25,30 +25,29 @@ use crate::time::format_seconds;
 // ---------------------------------------------------------------------------------------
 // What every form shows, as plain (unescaped) text
 
-/// The Summary tab: label key (for `i18n::t`) and value, in the portal's order. Values are
-/// raw log text.
-fn summary_rows(e: &Event, lang: Lang) -> Vec<(&'static str, String)> {
+/// The Summary tab: label and value, in the portal's order. Values are raw log text.
+fn summary_rows(e: &Event, lang: Lang) -> Vec<(Msg, String)> {
     let mut rows = Vec::new();
-    let mut push = |key: &'static str, v: Option<String>| {
+    let mut push = |key: Msg, v: Option<String>| {
         if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
             rows.push((key, v));
         }
     };
-    push("time_utc", e.time.as_ref().map(format_seconds));
-    push("status", e.status.map(|s| s.label(lang).to_owned()));
-    push("action", e.action.map(|a| a.label(lang).to_owned()));
-    push("app", system_text(&e.service_principal));
-    push("job_id", e.job_id.clone());
-    push("cycle_id", e.cycle_id.clone());
-    push("change_id", e.change_id.clone());
-    push("event_id", e.id.clone());
-    push("tenant_id", e.tenant_id.clone());
-    push("duration", e.duration_ms.map(|d| format!("{d} ms")));
-    push("initiated_by", party_text(&e.initiated_by, lang));
-    push("source_system", system_text(&e.source_system));
-    push("source_identity", party_text(&e.source_identity, lang));
-    push("target_system", system_text(&e.target_system));
-    push("target_identity", party_text(&e.target_identity, lang));
+    push(Msg::TimeUtc, e.time.as_ref().map(format_seconds));
+    push(Msg::Status, e.status.map(|s| s.label(lang).to_owned()));
+    push(Msg::Action, e.action.map(|a| a.label(lang).to_owned()));
+    push(Msg::App, system_text(&e.service_principal));
+    push(Msg::JobId, e.job_id.clone());
+    push(Msg::CycleId, e.cycle_id.clone());
+    push(Msg::ChangeId, e.change_id.clone());
+    push(Msg::EventId, e.id.clone());
+    push(Msg::TenantId, e.tenant_id.clone());
+    push(Msg::Duration, e.duration_ms.map(|d| format!("{d} ms")));
+    push(Msg::InitiatedBy, party_text(&e.initiated_by, lang));
+    push(Msg::SourceSystem, system_text(&e.source_system));
+    push(Msg::SourceIdentity, party_text(&e.source_identity, lang));
+    push(Msg::TargetSystem, system_text(&e.target_system));
+    push(Msg::TargetIdentity, party_text(&e.target_identity, lang));
     rows
 }
 
@@ -78,7 +77,7 @@ fn party_text(p: &Party, lang: Lang) -> Option<String> {
         parts.push(k);
     }
     if let Some(id) = nonempty(&p.id) {
-        parts.push(format!("{} {id}", t(lang, "id")));
+        parts.push(format!("{} {id}", t(lang, Msg::Id)));
     }
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
@@ -110,10 +109,10 @@ fn headline(e: &Event, lang: Lang) -> String {
 fn error_rows(e: &Event, lang: Lang) -> Vec<(&'static str, String)> {
     let mut rows = Vec::new();
     if let Some(c) = e.error.code.as_deref().filter(|c| !c.is_empty()) {
-        rows.push((t(lang, "error_code"), c.to_owned()));
+        rows.push((t(lang, Msg::ErrorCode), c.to_owned()));
     }
     if let Some(c) = e.error.category.as_deref().filter(|c| !c.is_empty()) {
-        rows.push((t(lang, "error_category"), c.to_owned()));
+        rows.push((t(lang, Msg::ErrorCategory), c.to_owned()));
     }
     rows
 }
@@ -122,19 +121,19 @@ fn error_rows(e: &Event, lang: Lang) -> Vec<(&'static str, String)> {
 fn fact_rows(f: &Facts, lang: Lang) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     if let Some(s) = f.http_status {
-        rows.push((t(lang, "http_status").to_owned(), s.to_string()));
+        rows.push((t(lang, Msg::HttpStatus).to_owned(), s.to_string()));
     }
     if let Some(n) = f.retry_count {
-        rows.push((t(lang, "retry_count").to_owned(), n.to_string()));
+        rows.push((t(lang, Msg::RetryCount).to_owned(), n.to_string()));
     }
     if let Some(n) = &f.next_retry {
-        rows.push((t(lang, "next_retry_at").to_owned(), format_seconds(n)));
+        rows.push((t(lang, Msg::NextRetryAt).to_owned(), format_seconds(n)));
     }
     if let Some(c) = &f.target_error_code {
-        rows.push((t(lang, "target_error_code").to_owned(), c.clone()));
+        rows.push((t(lang, Msg::TargetErrorCode).to_owned(), c.clone()));
     }
     if let Some(r) = &f.request_id {
-        rows.push((t(lang, "request_id").to_owned(), r.clone()));
+        rows.push((t(lang, Msg::RequestId).to_owned(), r.clone()));
     }
     let mut extra: Vec<&(String, String)> = f
         .extra
@@ -159,17 +158,17 @@ fn fact_rows(f: &Facts, lang: Lang) -> Vec<(String, String)> {
 fn diagnosis_line(d: &Diagnosis, lang: Lang) -> String {
     let mut parts = vec![format!(
         "{}: {}",
-        t(lang, "category"),
+        t(lang, Msg::Category),
         d.category.label(lang)
     )];
     if let Some(s) = d.system {
-        parts.push(format!("{}: {}", t(lang, "system"), s.as_str()));
+        parts.push(format!("{}: {}", t(lang, Msg::System), s.as_str()));
     }
     if let Some(r) = d.retry {
-        parts.push(format!("{}: {}", t(lang, "retry"), retry_text(r, lang)));
+        parts.push(format!("{}: {}", t(lang, Msg::Retry), retry_text(r, lang)));
     }
     if let Some(m) = d.matched_by {
-        parts.push(format!("{}: {}", t(lang, "matched_by"), m.as_str()));
+        parts.push(format!("{}: {}", t(lang, Msg::MatchedBy), m.as_str()));
     }
     parts.join(" · ")
 }
@@ -243,7 +242,7 @@ pub fn table(
             "{}",
             bold(
                 &style,
-                &format!("{} {}", t(lang, "change"), one_line(change))
+                &format!("{} {}", t(lang, Msg::Change), one_line(change))
             )
         )?;
         writeln!(w, "{}", one_line(&headline(e, lang)))?;
@@ -251,14 +250,14 @@ pub fn table(
             writeln!(
                 w,
                 "{}: {} ({})",
-                t(lang, "diagnosis"),
+                t(lang, Msg::Diagnosis),
                 one_line(&d.title),
                 d.id
             )?;
         }
 
         writeln!(w)?;
-        writeln!(w, "{}", bold(&style, t(lang, "summary_tab")))?;
+        writeln!(w, "{}", bold(&style, t(lang, Msg::SummaryTab)))?;
         let rows: Vec<(String, String)> = summary_rows(e, lang)
             .into_iter()
             .map(|(k, v)| (t(lang, k).to_owned(), v))
@@ -266,53 +265,53 @@ pub fn table(
         block(w, "  ", &rows)?;
 
         writeln!(w)?;
-        writeln!(w, "{}", bold(&style, t(lang, "troubleshooting")))?;
+        writeln!(w, "{}", bold(&style, t(lang, Msg::Troubleshooting)))?;
         let mut rows = owned(error_rows(e, lang));
         if let Some(r) = &e.error.reason {
-            rows.push((t(lang, "reason").to_owned(), r.clone()));
+            rows.push((t(lang, Msg::Reason).to_owned(), r.clone()));
         }
         if let Some(r) = &e.error.additional_details {
-            rows.push((t(lang, "additional_details").to_owned(), r.clone()));
+            rows.push((t(lang, Msg::AdditionalDetails).to_owned(), r.clone()));
         }
         if let Some(r) = &e.error.recommended_action {
-            rows.push((t(lang, "recommended_action").to_owned(), r.clone()));
+            rows.push((t(lang, Msg::RecommendedAction).to_owned(), r.clone()));
         }
         if rows.is_empty() {
-            writeln!(w, "  {}", t(lang, "no_error"))?;
+            writeln!(w, "  {}", t(lang, Msg::NoError))?;
         } else {
             block(w, "  ", &rows)?;
         }
         let facts = fact_rows(&rec.facts, lang);
         if !facts.is_empty() {
-            writeln!(w, "  {}:", t(lang, "facts"))?;
+            writeln!(w, "  {}:", t(lang, Msg::Facts))?;
             block(w, "    ", &facts)?;
         }
         if let Some(d) = &rec.diagnosis {
             writeln!(
                 w,
                 "  {}: {} ({})",
-                t(lang, "diagnosis"),
+                t(lang, Msg::Diagnosis),
                 sanitize(&d.title),
                 d.id
             )?;
             writeln!(w, "    {}", diagnosis_line(d, lang))?;
             if let Some(line) = d.cause_line() {
-                writeln!(w, "    {}: {}", t(lang, "cause"), sanitize(&line))?;
+                writeln!(w, "    {}: {}", t(lang, Msg::Cause), sanitize(&line))?;
             }
             writeln!(w, "    {}", sanitize(&d.explanation))?;
-            writeln!(w, "    {}:", t(lang, "what_to_do"))?;
+            writeln!(w, "    {}:", t(lang, Msg::WhatToDo))?;
             for (k, s) in d.steps.iter().enumerate() {
                 writeln!(w, "      {}. {}", k + 1, sanitize(s))?;
             }
             for doc in &d.docs {
-                writeln!(w, "    {}: {}", t(lang, "docs"), sanitize(doc))?;
+                writeln!(w, "    {}: {}", t(lang, Msg::Docs), sanitize(doc))?;
             }
         }
 
         writeln!(w)?;
-        writeln!(w, "{}", bold(&style, t(lang, "steps")))?;
+        writeln!(w, "{}", bold(&style, t(lang, Msg::Steps)))?;
         if e.steps.is_empty() {
-            writeln!(w, "  {}", t(lang, "no_steps"))?;
+            writeln!(w, "  {}", t(lang, Msg::NoSteps))?;
         }
         for (k, s) in e.steps.iter().enumerate() {
             let (name, kind, status) = step_heading(k + 1, s, lang);
@@ -338,11 +337,11 @@ pub fn table(
         }
 
         writeln!(w)?;
-        writeln!(w, "{}", bold(&style, t(lang, "modified_properties")))?;
+        writeln!(w, "{}", bold(&style, t(lang, Msg::ModifiedProperties)))?;
         if e.modified_properties.is_empty() {
-            writeln!(w, "  {}", t(lang, "no_properties"))?;
+            writeln!(w, "  {}", t(lang, Msg::NoProperties))?;
         } else {
-            let none = t(lang, "none");
+            let none = t(lang, Msg::None);
             let rows: Vec<(String, String)> = e
                 .modified_properties
                 .iter()
@@ -360,12 +359,12 @@ pub fn table(
                 .collect();
             block(w, "  ", &rows)?;
             if e.is_account_disabled_noise() {
-                writeln!(w, "  {}", t(lang, "noise_note"))?;
+                writeln!(w, "  {}", t(lang, Msg::NoiseNote))?;
             }
         }
         if redacted {
             writeln!(w)?;
-            writeln!(w, "{}", t(lang, "redacted_note"))?;
+            writeln!(w, "{}", t(lang, Msg::RedactedNote))?;
         }
     }
     Ok(())
@@ -424,9 +423,9 @@ fn fenced(w: &mut dyn Write, s: &str) -> io::Result<()> {
 }
 
 /// Ids read best (and are safest) as code; everything else is escaped text.
-fn md_value(key: &str, v: &str) -> String {
+fn md_value(key: Msg, v: &str) -> String {
     match key {
-        "job_id" | "cycle_id" | "change_id" | "event_id" | "tenant_id" => code_cell(v),
+        Msg::JobId | Msg::CycleId | Msg::ChangeId | Msg::EventId | Msg::TenantId => code_cell(v),
         _ => cell(v),
     }
 }
@@ -448,7 +447,7 @@ pub fn markdown(
         writeln!(
             w,
             "## {} {}",
-            t(lang, "change"),
+            t(lang, Msg::Change),
             code(e.change_id.as_deref().unwrap_or("?"))
         )?;
         writeln!(w)?;
@@ -463,23 +462,23 @@ pub fn markdown(
             writeln!(
                 w,
                 "**{}:** {} ({})",
-                t(lang, "diagnosis"),
+                t(lang, Msg::Diagnosis),
                 cell(&d.title),
                 code(&d.id)
             )?;
         }
 
         writeln!(w)?;
-        writeln!(w, "### {}", t(lang, "summary_tab"))?;
+        writeln!(w, "### {}", t(lang, Msg::SummaryTab))?;
         writeln!(w)?;
-        writeln!(w, "| {} | {} |", t(lang, "field"), t(lang, "value"))?;
+        writeln!(w, "| {} | {} |", t(lang, Msg::Field), t(lang, Msg::Value))?;
         writeln!(w, "|---|---|")?;
         for (key, value) in summary_rows(e, lang) {
             writeln!(w, "| {} | {} |", t(lang, key), md_value(key, &value))?;
         }
 
         writeln!(w)?;
-        writeln!(w, "### {}", t(lang, "troubleshooting"))?;
+        writeln!(w, "### {}", t(lang, Msg::Troubleshooting))?;
         writeln!(w)?;
         let rows = error_rows(e, lang);
         let has_error = !rows.is_empty()
@@ -487,33 +486,33 @@ pub fn markdown(
             || e.error.additional_details.is_some()
             || e.error.recommended_action.is_some();
         if !has_error {
-            writeln!(w, "{}", t(lang, "no_error"))?;
+            writeln!(w, "{}", t(lang, Msg::NoError))?;
             writeln!(w)?;
         }
         for (label, value) in rows {
             writeln!(w, "- **{label}:** {}", code(&value))?;
         }
         if let Some(r) = &e.error.recommended_action {
-            writeln!(w, "- **{}:** {}", t(lang, "recommended_action"), cell(r))?;
+            writeln!(w, "- **{}:** {}", t(lang, Msg::RecommendedAction), cell(r))?;
         }
         if let Some(r) = &e.error.reason {
             writeln!(w)?;
-            writeln!(w, "**{}:**", t(lang, "reason"))?;
+            writeln!(w, "**{}:**", t(lang, Msg::Reason))?;
             writeln!(w)?;
             fenced(w, r)?;
         }
         if let Some(r) = &e.error.additional_details {
             writeln!(w)?;
-            writeln!(w, "**{}:**", t(lang, "additional_details"))?;
+            writeln!(w, "**{}:**", t(lang, Msg::AdditionalDetails))?;
             writeln!(w)?;
             fenced(w, r)?;
         }
         let facts = fact_rows(&rec.facts, lang);
         if !facts.is_empty() {
             writeln!(w)?;
-            writeln!(w, "**{}:**", t(lang, "facts"))?;
+            writeln!(w, "**{}:**", t(lang, Msg::Facts))?;
             writeln!(w)?;
-            writeln!(w, "| {} | {} |", t(lang, "fact"), t(lang, "value"))?;
+            writeln!(w, "| {} | {} |", t(lang, Msg::Fact), t(lang, Msg::Value))?;
             writeln!(w, "|---|---|")?;
             for (k, v) in &facts {
                 let v = if v.parse::<f64>().is_ok() {
@@ -529,7 +528,7 @@ pub fn markdown(
             writeln!(
                 w,
                 "#### {}: {} ({})",
-                t(lang, "diagnosis"),
+                t(lang, Msg::Diagnosis),
                 cell(&d.title),
                 code(&d.id)
             )?;
@@ -537,12 +536,12 @@ pub fn markdown(
             writeln!(w, "{}", cell(&diagnosis_line(d, lang)))?;
             writeln!(w)?;
             if let Some(line) = d.cause_line() {
-                writeln!(w, "**{}:** {}", t(lang, "cause"), cell(&line))?;
+                writeln!(w, "**{}:** {}", t(lang, Msg::Cause), cell(&line))?;
                 writeln!(w)?;
             }
             writeln!(w, "{}", cell(&d.explanation))?;
             writeln!(w)?;
-            writeln!(w, "**{}:**", t(lang, "what_to_do"))?;
+            writeln!(w, "**{}:**", t(lang, Msg::WhatToDo))?;
             writeln!(w)?;
             for (k, s) in d.steps.iter().enumerate() {
                 writeln!(w, "{}. {}", k + 1, cell(s))?;
@@ -552,17 +551,17 @@ pub fn markdown(
                 writeln!(
                     w,
                     "{}: <{}>",
-                    t(lang, "docs"),
+                    t(lang, Msg::Docs),
                     doc.replace(['<', '>', ' '], "")
                 )?;
             }
         }
 
         writeln!(w)?;
-        writeln!(w, "### {}", t(lang, "steps"))?;
+        writeln!(w, "### {}", t(lang, Msg::Steps))?;
         writeln!(w)?;
         if e.steps.is_empty() {
-            writeln!(w, "{}", t(lang, "no_steps"))?;
+            writeln!(w, "{}", t(lang, Msg::NoSteps))?;
         }
         for (k, s) in e.steps.iter().enumerate() {
             let (name, kind, status) = step_heading(k + 1, s, lang);
@@ -585,17 +584,17 @@ pub fn markdown(
         }
 
         writeln!(w)?;
-        writeln!(w, "### {}", t(lang, "modified_properties"))?;
+        writeln!(w, "### {}", t(lang, Msg::ModifiedProperties))?;
         writeln!(w)?;
         if e.modified_properties.is_empty() {
-            writeln!(w, "{}", t(lang, "no_properties"))?;
+            writeln!(w, "{}", t(lang, Msg::NoProperties))?;
         } else {
             writeln!(
                 w,
                 "| {} | {} | {} |",
-                t(lang, "property"),
-                t(lang, "old_value"),
-                t(lang, "new_value")
+                t(lang, Msg::Property),
+                t(lang, Msg::OldValue),
+                t(lang, Msg::NewValue)
             )?;
             writeln!(w, "|---|---|---|")?;
             for p in &e.modified_properties {
@@ -610,12 +609,12 @@ pub fn markdown(
             }
             if e.is_account_disabled_noise() {
                 writeln!(w)?;
-                writeln!(w, "{}", t(lang, "noise_note"))?;
+                writeln!(w, "{}", t(lang, Msg::NoiseNote))?;
             }
         }
         if redacted {
             writeln!(w)?;
-            writeln!(w, "*{}*", t(lang, "redacted_note"))?;
+            writeln!(w, "*{}*", t(lang, Msg::RedactedNote))?;
         }
     }
     Ok(())

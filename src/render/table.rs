@@ -10,8 +10,8 @@ use super::text::{
     warning_lines,
 };
 use super::{Style, one_line, shorten};
-use crate::catalog::{Category, Lang};
-use crate::i18n::{Label, t};
+use crate::catalog::Category;
+use crate::i18n::{Label, Lang, Msg, t};
 use crate::report::{Group, GroupKey, Priority, Report, Summary};
 use crate::time::format_seconds;
 
@@ -28,7 +28,7 @@ fn warnings_block(w: &mut dyn Write, s: &Summary, style: &Style) -> io::Result<(
     } else {
         ("", "")
     };
-    writeln!(w, "{on}{}{off}", t(lang, "warnings"))?;
+    writeln!(w, "{on}{}{off}", t(lang, Msg::Warnings))?;
     for warning in &s.warnings {
         for (i, line) in warning_lines(warning, lang).iter().enumerate() {
             let lead = if i == 0 { "  ! " } else { "    " };
@@ -94,11 +94,11 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     match r.group_by {
         GroupKey::None => events_table(w, r, &style),
         GroupKey::Cycle => {
-            writeln!(w, "{}", t(lang, "groups_by_cycle"))?;
+            writeln!(w, "{}", t(lang, Msg::GroupsByCycle))?;
             cycle_table(w, &r.groups, &style)
         }
         GroupKey::Attribute => {
-            writeln!(w, "{}", t(lang, "groups_by_attribute"))?;
+            writeln!(w, "{}", t(lang, Msg::GroupsByAttribute))?;
             if !r.groups.is_empty() {
                 attribute_table(w, &r.groups, &style)?;
             }
@@ -106,7 +106,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                 writeln!(
                     w,
                     "{}",
-                    t(lang, "outside_view").replace("{n}", &r.outside_view.to_string())
+                    t(lang, Msg::OutsideView).replace("{n}", &r.outside_view.to_string())
                 )?;
             }
             Ok(())
@@ -123,7 +123,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
             writeln!(
                 w,
                 "{} {}",
-                t(lang, "groups_by"),
+                t(lang, Msg::GroupsBy),
                 super::json::group_by_name(other)
             )?;
             if other == GroupKey::Template {
@@ -136,7 +136,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
                     .iter()
                     .any(|g| g.diagnosis.as_ref().is_some_and(|d| d.is_unclassified()))
             {
-                writeln!(w, "{}", t(lang, "draft_hint"))?;
+                writeln!(w, "{}", t(lang, Msg::DraftHint))?;
             }
             Ok(())
         }
@@ -177,11 +177,11 @@ fn diagnosis_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
         &mut table,
         &[
             "#",
-            t(lang, "priority"),
-            t(lang, "count"),
-            t(lang, "category"),
-            t(lang, "diagnosis"),
-            t(lang, "identities"),
+            t(lang, Msg::Priority),
+            t(lang, Msg::Count),
+            t(lang, Msg::Category),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::Identities),
         ],
         style,
     );
@@ -259,9 +259,9 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
     };
     writeln!(w)?;
     let unit = if g.count == 1 {
-        t(lang, "event")
+        t(lang, Msg::Event)
     } else {
-        t(lang, "events")
+        t(lang, Msg::Events)
     };
     let heading = format!(
         "[{n}] {} ({}) — {} {unit}",
@@ -275,14 +275,14 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         writeln!(w, "{heading}")?;
     }
     if let Some(line) = d.cause_line() {
-        writeln!(w, "    {}: {}", t(lang, "cause"), one_line(&line))?;
+        writeln!(w, "    {}: {}", t(lang, Msg::Cause), one_line(&line))?;
     }
     writeln!(w, "    {}", one_line(&d.explanation))?;
     if g.priority.is_some() {
         writeln!(
             w,
             "    {}: {}",
-            t(lang, "priority"),
+            t(lang, Msg::Priority),
             priority_text(g, lang, false)
         )?;
     }
@@ -293,20 +293,20 @@ fn group_detail(w: &mut dyn Write, n: usize, g: &Group, style: &Style) -> io::Re
         writeln!(
             w,
             "    {}: {}",
-            t(lang, "retry"),
+            t(lang, Msg::Retry),
             retry_line(r, g.max_retry, g.next_retry, lang, format_seconds)
         )?;
     }
-    writeln!(w, "    {}:", t(lang, "what_to_do"))?;
+    writeln!(w, "    {}:", t(lang, Msg::WhatToDo))?;
     for (i, s) in d.steps.iter().enumerate() {
         writeln!(w, "      {}. {}", i + 1, one_line(s))?;
     }
     if !g.change_ids.is_empty() {
         let ids: Vec<String> = g.change_ids.iter().map(|c| one_line(c)).collect();
-        writeln!(w, "    {}: {}", t(lang, "change_ids"), ids.join(", "))?;
+        writeln!(w, "    {}: {}", t(lang, Msg::ChangeIds), ids.join(", "))?;
     }
     for doc in &d.docs {
-        writeln!(w, "    {}: {}", t(lang, "docs"), doc)?;
+        writeln!(w, "    {}: {}", t(lang, Msg::Docs), doc)?;
     }
     Ok(())
 }
@@ -333,7 +333,7 @@ fn show_hint(w: &mut dyn Write, r: &Report, lang: Lang) -> io::Result<()> {
     writeln!(
         w,
         "{}: provlog show {} {file}",
-        t(lang, "show_hint"),
+        t(lang, Msg::ShowHint),
         one_line(id)
     )
 }
@@ -346,10 +346,10 @@ fn template_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Res
     header(
         &mut table,
         &[
-            t(lang, "count"),
-            t(lang, "category"),
-            t(lang, "diagnosis"),
-            t(lang, "template"),
+            t(lang, Msg::Count),
+            t(lang, Msg::Category),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::Template),
         ],
         style,
     );
@@ -379,14 +379,14 @@ fn key_table(w: &mut dyn Write, groups: &[Group], by: GroupKey, style: &Style) -
     let identities = by != GroupKey::Identity;
     let mut table = new_table(style);
     let mut head = vec![
-        t(lang, "key"),
-        t(lang, "priority"),
-        t(lang, "count"),
-        t(lang, "category"),
-        t(lang, "diagnosis"),
+        t(lang, Msg::Key),
+        t(lang, Msg::Priority),
+        t(lang, Msg::Count),
+        t(lang, Msg::Category),
+        t(lang, Msg::Diagnosis),
     ];
     if identities {
-        head.push(t(lang, "identities"));
+        head.push(t(lang, Msg::Identities));
     }
     header(&mut table, &head, style);
     for g in groups {
@@ -412,13 +412,13 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
     header(
         &mut table,
         &[
-            t(lang, "cycle"),
-            t(lang, "time_span"),
-            t(lang, "events_col"),
-            t(lang, "action"),
-            t(lang, "status"),
-            t(lang, "top_diagnoses"),
-            t(lang, "selected"),
+            t(lang, Msg::Cycle),
+            t(lang, Msg::TimeSpan),
+            t(lang, Msg::EventsCol),
+            t(lang, Msg::Action),
+            t(lang, Msg::Status),
+            t(lang, Msg::TopDiagnoses),
+            t(lang, Msg::Selected),
         ],
         style,
     );
@@ -439,7 +439,7 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
         id.push('\n');
         id.push_str(&shorten(&one_line(&c.job_id), 40));
         if !c.risks().is_empty() {
-            id.push_str(&format!("\n! {}", t(lang, "at_risk")));
+            id.push_str(&format!("\n! {}", t(lang, Msg::AtRisk)));
         }
         let [span, actions, statuses, top] = cycle_cells(c, lang, "\n");
         table.add_row(vec![
@@ -462,12 +462,12 @@ fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
     header(
         &mut table,
         &[
-            t(lang, "attribute"),
-            t(lang, "identity"),
-            t(lang, "offending_value"),
-            t(lang, "diagnosis"),
-            t(lang, "count"),
-            t(lang, "detail"),
+            t(lang, Msg::Attribute),
+            t(lang, Msg::Identity),
+            t(lang, Msg::OffendingValue),
+            t(lang, Msg::Diagnosis),
+            t(lang, Msg::Count),
+            t(lang, Msg::Detail),
         ],
         style,
     );
@@ -478,7 +478,7 @@ fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Re
                     "{}\n({} {})",
                     attribute_name(&g.key, lang),
                     g.count,
-                    t(lang, "events")
+                    t(lang, Msg::Events)
                 )
             } else {
                 String::new()
@@ -513,13 +513,13 @@ fn events_table(w: &mut dyn Write, r: &Report, style: &Style) -> io::Result<()> 
     header(
         &mut table,
         &[
-            t(lang, "time"),
-            t(lang, "status"),
-            t(lang, "action"),
-            t(lang, "app"),
-            t(lang, "identity"),
-            t(lang, "code"),
-            t(lang, "diagnosis"),
+            t(lang, Msg::Time),
+            t(lang, Msg::Status),
+            t(lang, Msg::Action),
+            t(lang, Msg::App),
+            t(lang, Msg::Identity),
+            t(lang, Msg::Code),
+            t(lang, Msg::Diagnosis),
         ],
         style,
     );

@@ -11,9 +11,9 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 
 use super::{one_line, sanitize};
-use crate::catalog::{Lang, Retry};
+use crate::catalog::Retry;
 use crate::cycles::{Check, CycleStats, RiskReason, Warning};
-use crate::i18n::{Label, t};
+use crate::i18n::{Label, Lang, Msg, t};
 use crate::report::{Group, InputSummary, NO_ATTRIBUTE, Priority, Summary};
 use crate::time::format_seconds;
 
@@ -65,7 +65,7 @@ pub fn aligned_pairs(w: &mut dyn Write, rows: &[(&str, String)]) -> io::Result<(
 
 /// "+N more".
 pub fn more(lang: Lang, n: impl ToString) -> String {
-    t(lang, "more_n").replace("{n}", &n.to_string())
+    t(lang, Msg::MoreN).replace("{n}", &n.to_string())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -73,21 +73,21 @@ pub fn more(lang: Lang, n: impl ToString) -> String {
 
 pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
     match r {
-        Retry::Automatic => t(lang, "retry_automatic"),
-        Retry::NextCycle => t(lang, "retry_next_cycle"),
-        Retry::Manual => t(lang, "retry_manual"),
-        Retry::None => t(lang, "retry_none"),
+        Retry::Automatic => t(lang, Msg::RetryAutomatic),
+        Retry::NextCycle => t(lang, Msg::RetryNextCycle),
+        Retry::Manual => t(lang, Msg::RetryManual),
+        Retry::None => t(lang, Msg::RetryNone),
     }
 }
 
 /// "retried N times".
 pub fn retried_text(n: u32, lang: Lang) -> String {
-    format!("{} {n} {}", t(lang, "retried"), t(lang, "times"))
+    format!("{} {n} {}", t(lang, Msg::Retried), t(lang, Msg::Times))
 }
 
 /// "next retry TIME", the time written as the format writes times.
 pub fn next_retry_text(when: &str, lang: Lang) -> String {
-    format!("{} {when}", t(lang, "next_retry"))
+    format!("{} {when}", t(lang, Msg::NextRetry))
 }
 
 /// The retry line of a group: how the entry retries, how often the events were retried,
@@ -118,12 +118,12 @@ pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
     match g.priority {
         None => String::new(),
         Some(Priority::NeedsAction) => {
-            let mut s = t(lang, "priority_needs_action").to_owned();
+            let mut s = t(lang, Msg::PriorityNeedsAction).to_owned();
             if g.persistent_identities > 0 {
                 s.push_str(&format!(
                     "{sep}({} {})",
                     g.persistent_identities,
-                    t(lang, "persistent")
+                    t(lang, Msg::Persistent)
                 ));
             }
             s
@@ -131,24 +131,24 @@ pub fn priority_text(g: &Group, lang: Lang, cell: bool) -> String {
         Some(Priority::WillRetry) => match g.next_retry {
             Some(n) if cell => format!(
                 "{}\n{}",
-                t(lang, "priority_will_retry"),
+                t(lang, Msg::PriorityWillRetry),
                 n.format("%Y-%m-%dT%H:%M:%SZ")
             ),
             Some(n) => format!(
                 "{} ({})",
-                t(lang, "priority_will_retry"),
+                t(lang, Msg::PriorityWillRetry),
                 next_retry_text(&format_seconds(&n), lang)
             ),
-            None => t(lang, "priority_will_retry").to_owned(),
+            None => t(lang, Msg::PriorityWillRetry).to_owned(),
         },
-        Some(Priority::Informational) => t(lang, "priority_informational").to_owned(),
+        Some(Priority::Informational) => t(lang, Msg::PriorityInformational).to_owned(),
     }
 }
 
 /// "N of the M identities have failed in several cycles", for a group with persistent
 /// identities.
 pub fn persistent_text(g: &Group, lang: Lang) -> String {
-    t(lang, "persistent_text")
+    t(lang, Msg::PersistentText)
         .replace("{n}", &g.persistent_identities.to_string())
         .replace("{m}", &g.identity_count.to_string())
 }
@@ -163,13 +163,13 @@ pub fn input_line(i: &InputSummary, lang: Lang) -> String {
         one_line(&i.label),
         i.format.map(|f| f.describe()).unwrap_or("?"),
         i.events,
-        t(lang, "events")
+        t(lang, Msg::Events)
     );
     if i.rejected > 0 {
-        text.push_str(&format!(", {} {}", i.rejected, t(lang, "rejected")));
+        text.push_str(&format!(", {} {}", i.rejected, t(lang, Msg::Rejected)));
     }
     if let Some(e) = &i.error {
-        text.push_str(&format!(" — {}: {}", t(lang, "file_failed"), one_line(e)));
+        text.push_str(&format!(" — {}: {}", t(lang, Msg::FileFailed), one_line(e)));
     }
     text
 }
@@ -179,23 +179,23 @@ pub fn input_line(i: &InputSummary, lang: Lang) -> String {
 pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
     let mut lines = Vec::new();
     let inputs: Vec<String> = s.inputs.iter().map(|i| input_line(i, lang)).collect();
-    lines.push((t(lang, "inputs"), inputs.join("\n")));
+    lines.push((t(lang, Msg::Inputs), inputs.join("\n")));
     let mut read = format!("{}", s.read);
     if s.rejected > 0 {
-        read.push_str(&format!(" ({} {})", s.rejected, t(lang, "rejected")));
+        read.push_str(&format!(" ({} {})", s.rejected, t(lang, Msg::Rejected)));
     }
     if s.damaged > 0 {
-        read.push_str(&format!(" ({} {})", s.damaged, t(lang, "damaged")));
+        read.push_str(&format!(" ({} {})", s.damaged, t(lang, Msg::Damaged)));
     }
-    lines.push((t(lang, "events_read"), read));
+    lines.push((t(lang, Msg::EventsRead), read));
     if let (Some(first), Some(last)) = (s.first, s.last) {
         lines.push((
-            t(lang, "time_span"),
+            t(lang, Msg::TimeSpan),
             format!(
                 "{} … {} ({} {})",
                 format_seconds(&first),
                 format_seconds(&last),
-                t(lang, "newest"),
+                t(lang, Msg::Newest),
                 format_seconds(&last)
             ),
         ));
@@ -205,63 +205,73 @@ pub fn summary_lines(s: &Summary, lang: Lang) -> Vec<(&'static str, String)> {
         .iter()
         .map(|(k, v)| format!("{} {v}", k.label(lang)))
         .collect();
-    lines.push((t(lang, "by_status"), statuses.join(" · ")));
+    lines.push((t(lang, Msg::ByStatus), statuses.join(" · ")));
     let actions: Vec<String> = s
         .by_action
         .iter()
         .map(|(k, v)| {
             if *k == crate::event::Action::Update && s.noise > 0 {
-                format!("{} {v} ({} {})", k.label(lang), s.noise, t(lang, "noise"))
+                format!(
+                    "{} {v} ({} {})",
+                    k.label(lang),
+                    s.noise,
+                    t(lang, Msg::Noise)
+                )
             } else {
                 format!("{} {v}", k.label(lang))
             }
         })
         .collect();
-    lines.push((t(lang, "by_action"), actions.join(" · ")));
+    lines.push((t(lang, Msg::ByAction), actions.join(" · ")));
     if !s.apps.is_empty() {
         let apps: Vec<String> = s.apps.iter().map(|a| one_line(a)).collect();
         lines.push((
-            t(lang, "apps"),
-            format!("{} ({} {})", apps.join(", "), s.cycles, t(lang, "cycles")),
+            t(lang, Msg::Apps),
+            format!(
+                "{} ({} {})",
+                apps.join(", "),
+                s.cycles,
+                t(lang, Msg::Cycles)
+            ),
         ));
     }
     lines.push((
-        t(lang, "selected"),
-        format!("{} {}", s.selected, t(lang, "events")),
+        t(lang, Msg::Selected),
+        format!("{} {}", s.selected, t(lang, Msg::Events)),
     ));
     lines
 }
 
 /// The heading of the diagnosis view (an `i18n` key), after what `--status` selected:
 /// failures (and warnings), skipped events, or events.
-pub fn diagnosis_heading(s: &Summary) -> &'static str {
+pub fn diagnosis_heading(s: &Summary) -> Msg {
     use crate::event::Status;
     let failures = |st: &Status| matches!(st, Status::Failure | Status::Warning);
     if !s.statuses.is_empty() && s.statuses.iter().all(failures) {
-        "groups_by_diagnosis"
+        Msg::GroupsByDiagnosis
     } else if s.statuses == [Status::Skipped] {
-        "groups_by_diagnosis_skipped"
+        Msg::GroupsByDiagnosisSkipped
     } else {
-        "groups_by_diagnosis_events"
+        Msg::GroupsByDiagnosisEvents
     }
 }
 
 /// "No events match.", and when a time window was given, the window and where the input's
 /// events lie, so that `--since 24h` on an older export says why it found nothing.
 pub fn no_events_text(s: &Summary, lang: Lang) -> String {
-    let mut text = t(lang, "no_events").to_owned();
+    let mut text = t(lang, Msg::NoEvents).to_owned();
     if let Some((since, until)) = s.window {
-        let time = |t: Option<DateTime<Utc>>, none: &'static str| {
+        let time = |t: Option<DateTime<Utc>>, none: Msg| {
             t.map(|t| format_seconds(&t))
                 .unwrap_or_else(|| self::t(lang, none).to_owned())
         };
-        text.push_str(t(lang, "sentence_sep"));
+        text.push_str(t(lang, Msg::SentenceSep));
         text.push_str(
-            &t(lang, "no_events_window")
-                .replace("{since}", &time(since, "window_start"))
-                .replace("{until}", &time(until, "window_now"))
-                .replace("{first}", &time(s.first, "no_times"))
-                .replace("{last}", &time(s.last, "no_times")),
+            &t(lang, Msg::NoEventsWindow)
+                .replace("{since}", &time(since, Msg::WindowStart))
+                .replace("{until}", &time(until, Msg::WindowNow))
+                .replace("{first}", &time(s.first, Msg::NoTimes))
+                .replace("{last}", &time(s.last, Msg::NoTimes)),
         );
     }
     text
@@ -272,9 +282,9 @@ pub fn no_events_text(s: &Summary, lang: Lang) -> String {
 
 fn check_text(c: Check, lang: Lang) -> &'static str {
     match c {
-        Check::Credentials => t(lang, "check_credentials"),
-        Check::TargetUrl => t(lang, "check_target_url"),
-        Check::AdminConsent => t(lang, "check_admin_consent"),
+        Check::Credentials => t(lang, Msg::CheckCredentials),
+        Check::TargetUrl => t(lang, Msg::CheckTargetUrl),
+        Check::AdminConsent => t(lang, Msg::CheckAdminConsent),
     }
 }
 
@@ -298,8 +308,8 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
     };
     let mut first = format!(
         "{}: {}",
-        t(lang, "warn_head").replace("{job}", &job),
-        t(lang, "warn_cycle")
+        t(lang, Msg::WarnHead).replace("{job}", &job),
+        t(lang, Msg::WarnCycle)
             .replace("{cycle}", &one_line(&c.cycle_id))
             .replace("{first}", &time(c.first))
             .replace("{last}", &time(c.last))
@@ -308,24 +318,24 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
             .replace("{share}", &percent(c.failures(), c.events).to_string())
     );
     if w.reasons.contains(&RiskReason::MostlyConfig) {
-        first.push_str(t(lang, "warn_sep"));
+        first.push_str(t(lang, Msg::WarnSep));
         first.push_str(
-            &t(lang, "warn_config")
+            &t(lang, Msg::WarnConfig)
                 .replace("{n}", &c.config_failures().to_string())
                 .replace("{failures}", &c.failures().to_string()),
         );
     }
-    first.push_str(t(lang, "warn_end"));
+    first.push_str(t(lang, Msg::WarnEnd));
     if w.cycles_at_risk > 1 {
-        first.push_str(t(lang, "sentence_sep"));
+        first.push_str(t(lang, Msg::SentenceSep));
         first.push_str(
-            &t(lang, "warn_more_cycles")
+            &t(lang, Msg::WarnMoreCycles)
                 .replace("{n}", &w.cycles_at_risk.to_string())
                 .replace("{m}", &w.cycles.to_string()),
         );
     }
-    first.push_str(t(lang, "sentence_sep"));
-    first.push_str(t(lang, "warn_why"));
+    first.push_str(t(lang, Msg::SentenceSep));
+    first.push_str(t(lang, Msg::WarnWhy));
     let checks: Vec<&str> = w.checks.iter().map(|c| check_text(*c, lang)).collect();
     let entries: Vec<String> = w
         .entries
@@ -336,10 +346,10 @@ pub fn warning_lines(w: &Warning, lang: Lang) -> Vec<String> {
         first,
         format!(
             "{}: {}",
-            t(lang, "warn_check"),
-            checks.join(t(lang, "list_sep"))
+            t(lang, Msg::WarnCheck),
+            checks.join(t(lang, Msg::ListSep))
         ),
-        format!("{}: {}", t(lang, "warn_entries"), entries.join(", ")),
+        format!("{}: {}", t(lang, Msg::WarnEntries), entries.join(", ")),
     ]
 }
 
@@ -401,7 +411,7 @@ pub fn cycle_cells(c: &CycleStats, lang: Lang, sep: &str) -> [String; 4] {
 /// The attribute view's name for a group key.
 pub fn attribute_name(key: &str, lang: Lang) -> String {
     if key == NO_ATTRIBUTE {
-        t(lang, "not_named").to_owned()
+        t(lang, Msg::NotNamed).to_owned()
     } else {
         one_line(key)
     }

@@ -360,7 +360,7 @@ mod tests {
     }
 
     fn failure(id: &str, cat: Category, who: &str, change: &str, cycle: &str, t: &str) -> Record {
-        let mut d = Diagnosis::unclassified(None, crate::catalog::Lang::En);
+        let mut d = Diagnosis::unclassified(None, crate::i18n::Lang::En);
         d.id = id.to_owned();
         d.category = cat;
         Record {

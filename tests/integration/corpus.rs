@@ -6,8 +6,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
-use provlog::catalog::{Catalog, Lang, System};
+use provlog::catalog::{Catalog, System};
 use provlog::classify::{Context, explain};
+use provlog::i18n::Lang;
 use serde::Deserialize;
 
 use crate::util::run;

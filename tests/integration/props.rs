@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use provlog::catalog::{Catalog, Lang};
+use provlog::catalog::Catalog;
 use provlog::event::Event;
+use provlog::i18n::Lang;
 use provlog::input::normalize::Damage;
 use provlog::input::raw::RawEvent;
 use provlog::input::{Collect, EventSink, Problem, read_bytes, read_set_bytes};

@@ -6,8 +6,8 @@ use std::io;
 
 use super::markup::{Html, html};
 use super::{num, num_cell, shown_groups, tf, when};
-use crate::catalog::{Category, Lang};
-use crate::i18n::{Label, t};
+use crate::catalog::Category;
+use crate::i18n::{Label, Lang, Msg, t};
 use crate::render::chart;
 use crate::report::activity::Activity;
 use crate::report::{GroupKey, Report};
@@ -18,9 +18,9 @@ const TOP_BARS: usize = 20;
 /// The length of a timeline bucket, as in "per 5 min" or "per day".
 fn bucket_words(secs: i64, lang: Lang) -> String {
     match secs {
-        3600 => t(lang, "html_per_hour").to_owned(),
-        86_400 => t(lang, "html_per_day").to_owned(),
-        604_800 => t(lang, "html_per_week").to_owned(),
+        3600 => t(lang, Msg::HtmlPerHour).to_owned(),
+        86_400 => t(lang, Msg::HtmlPerDay).to_owned(),
+        604_800 => t(lang, Msg::HtmlPerWeek).to_owned(),
         _ => super::human_duration(secs, lang),
     }
 }
@@ -40,10 +40,10 @@ pub(super) fn timeline(out: &mut Html, r: &Report, a: &Activity, lang: Lang) -> 
     html!(
         out,
         "<section id=\"timeline\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        t(lang, "html_timeline"),
+        t(lang, Msg::HtmlTimeline),
         tf(
             lang,
-            "html_timeline_note",
+            Msg::HtmlTimelineNote,
             &[("x", &bucket_words(tl.width, lang))]
         )
     );
@@ -70,7 +70,7 @@ pub(super) fn timeline(out: &mut Html, r: &Report, a: &Activity, lang: Lang) -> 
         html!(
             out,
             "<p class=\"note\">{}</p>\n",
-            tf(lang, "html_untimed_n", &[("n", &num(a.untimed))])
+            tf(lang, Msg::HtmlUntimedN, &[("n", &num(a.untimed))])
         );
     }
     // The same numbers as a table, for screen readers and for anyone who wants them.
@@ -78,13 +78,17 @@ pub(super) fn timeline(out: &mut Html, r: &Report, a: &Activity, lang: Lang) -> 
     html!(
         out,
         "<details><summary>{}</summary><div class=\"scroll\"><table>\n<tr><th>{}</th>",
-        t(lang, "html_numbers"),
-        t(lang, "html_bucket_start")
+        t(lang, Msg::HtmlNumbers),
+        t(lang, Msg::HtmlBucketStart)
     );
     for c in &cats {
         html!(out, "<th class=\"n\">{}</th>", c.label(lang));
     }
-    html!(out, "<th class=\"n\">{}</th></tr>\n", t(lang, "html_total"));
+    html!(
+        out,
+        "<th class=\"n\">{}</th></tr>\n",
+        t(lang, Msg::HtmlTotal)
+    );
     for (i, b) in tl.buckets.iter().enumerate() {
         let total: u64 = b.values().sum();
         if total == 0 {
@@ -126,17 +130,17 @@ pub(super) fn top(out: &mut Html, r: &Report, lang: Lang) -> io::Result<()> {
         html!(
             out,
             "<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-            t(lang, "html_top"),
-            t(lang, "html_top_note")
+            t(lang, Msg::HtmlTop),
+            t(lang, Msg::HtmlTopNote)
         );
     } else {
         html!(
             out,
             "<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-            t(lang, "html_top_groups"),
+            t(lang, Msg::HtmlTopGroups),
             tf(
                 lang,
-                "html_top_groups_note",
+                Msg::HtmlTopGroupsNote,
                 &[("x", crate::render::json::group_by_name(r.group_by))]
             )
         );
@@ -174,7 +178,7 @@ pub(super) fn top(out: &mut Html, r: &Report, lang: Lang) -> io::Result<()> {
             "<p class=\"note\">{}</p>\n",
             tf(
                 lang,
-                "html_more_groups_n",
+                Msg::HtmlMoreGroupsN,
                 &[("n", &num((groups.len() - shown.len()) as u64))]
             )
         );

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use super::markup::{Html, html};
 use super::{human_duration, num, num_cell, short_when, tf};
-use crate::catalog::Lang;
 use crate::event::{Action, Status};
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::report::Report;
 use crate::report::activity::{Activity, CycleStats};
 
@@ -40,17 +40,17 @@ pub(super) fn section(
     html!(
         out,
         "<section id=\"cycles\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n<div class=\"scroll\"><table id=\"cycles-table\">\n",
-        t(lang, "html_cycles_title"),
-        t(lang, "html_cycles_note")
+        t(lang, Msg::HtmlCyclesTitle),
+        t(lang, Msg::HtmlCyclesNote)
     );
     html!(
         out,
         "<thead><tr><th>{}</th><th>{}</th><th>{}<br><span class=\"muted\">{}</span></th><th class=\"n\">{}</th>",
-        t(lang, "html_cycle"),
-        t(lang, "app"),
-        t(lang, "html_start"),
-        t(lang, "html_duration"),
-        t(lang, "html_events"),
+        t(lang, Msg::HtmlCycle),
+        t(lang, Msg::App),
+        t(lang, Msg::HtmlStart),
+        t(lang, Msg::HtmlDuration),
+        t(lang, Msg::HtmlEvents),
     );
     for x in &actions {
         html!(out, "<th class=\"n\">{}</th>", x.label(lang));
@@ -61,7 +61,7 @@ pub(super) fn section(
     html!(
         out,
         "<th>{}</th></tr></thead><tbody>\n",
-        t(lang, "html_top_diagnosis")
+        t(lang, Msg::HtmlTopDiagnosis)
     );
     for c in all.iter().take(MAX_CYCLES) {
         row(out, c, a, ranks, &actions, &statuses, lang);
@@ -73,7 +73,7 @@ pub(super) fn section(
             "<p class=\"note\">{}</p>\n",
             tf(
                 lang,
-                "html_older_cycles_n",
+                Msg::HtmlOlderCyclesN,
                 &[("n", &num((all.len() - MAX_CYCLES) as u64))]
             )
         );
@@ -91,7 +91,7 @@ fn row(
     lang: Lang,
 ) {
     let id = if c.id.is_empty() {
-        Html::text(t(lang, "html_no_cycle"))
+        Html::text(t(lang, Msg::HtmlNoCycle))
     } else {
         let short: String = c.id.chars().take(8).collect();
         html!("<span class=\"mono\" title=\"{}\">{}</span>", c.id, short)

@@ -4,8 +4,8 @@
 
 use super::markup::{Html, html};
 use super::{badge, count_of, num, short_when, shown_groups, tf, when};
-use crate::catalog::Lang;
-use crate::i18n::{Label, t};
+use crate::i18n::Lang;
+use crate::i18n::{Label, Msg, t};
 use crate::render::text::retry_line;
 use crate::render::{one_line, shorten};
 use crate::report::activity::{Activity, Affected};
@@ -36,8 +36,8 @@ fn doc_link(url: &str) -> Html {
 /// The line under a diagnosis's title: events, identities, time span and top codes.
 fn group_meta(g: &Group, lang: Lang) -> Html {
     let mut parts = vec![
-        Html::text(&count_of(lang, "html_events_n", g.count)),
-        Html::text(&count_of(lang, "html_identities_n", g.identity_count)),
+        Html::text(&count_of(lang, Msg::HtmlEventsN, g.count)),
+        Html::text(&count_of(lang, Msg::HtmlIdentitiesN, g.identity_count)),
     ];
     if let (Some(f), Some(l)) = (g.first, g.last) {
         parts.push(html!(
@@ -55,7 +55,7 @@ fn group_meta(g: &Group, lang: Lang) -> Html {
             .map(|(c, n)| html!("<code>{}</code> ×{}", c, num(**n)));
         parts.push(html!(
             "{}: {}",
-            t(lang, "html_codes"),
+            t(lang, Msg::HtmlCodes),
             Html::join(shown, &html!(", "))
         ));
     }
@@ -88,16 +88,16 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
             group_meta(g, lang)
         );
         if let Some(line) = d.cause_line() {
-            html!(out, "<p><b>{}:</b> {}</p>\n", t(lang, "cause"), line);
+            html!(out, "<p><b>{}:</b> {}</p>\n", t(lang, Msg::Cause), line);
         }
         html!(out, "<p>{}</p>\n", d.explanation);
         if let Some(retry) = d.retry {
             let line = retry_line(retry, g.max_retry, g.next_retry, lang, |n| {
                 format!("{} UTC", when(n))
             });
-            html!(out, "<p><b>{}:</b> {}</p>\n", t(lang, "retry"), line);
+            html!(out, "<p><b>{}:</b> {}</p>\n", t(lang, Msg::Retry), line);
         }
-        html!(out, "<h4>{}</h4>\n<ol>\n", t(lang, "what_to_do"));
+        html!(out, "<h4>{}</h4>\n<ol>\n", t(lang, Msg::WhatToDo));
         for s in &d.steps {
             html!(out, "<li>{}</li>\n", s);
         }
@@ -107,7 +107,7 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
             html!(
                 out,
                 "<p class=\"docs\"><b>{}:</b><span class=\"ids\">{}</span></p>\n",
-                t(lang, "docs"),
+                t(lang, Msg::Docs),
                 Html::join(links, &html!("<br>"))
             );
         }
@@ -115,7 +115,7 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
             html!(
                 out,
                 "<h4>{}</h4>\n<ul class=\"reasons\">\n",
-                t(lang, "html_reasons")
+                t(lang, Msg::HtmlReasons)
             );
             for reason in a.unclassified_reasons() {
                 html!(
@@ -142,7 +142,7 @@ fn identities(out: &mut Html, g: &Group, a: &Affected, lang: Lang) {
     }
     let name = |who: &str| -> String {
         if who.is_empty() {
-            t(lang, "html_none").to_owned()
+            t(lang, Msg::HtmlNone).to_owned()
         } else {
             who.to_owned()
         }
@@ -150,7 +150,7 @@ fn identities(out: &mut Html, g: &Group, a: &Affected, lang: Lang) {
     html!(
         out,
         "<h4>{}</h4>\n",
-        tf(lang, "html_affected_n", &[("n", &num(g.identity_count))])
+        tf(lang, Msg::HtmlAffectedN, &[("n", &num(g.identity_count))])
     );
     let folded = rows.len() > OPEN_IDENTITIES;
     if folded {
@@ -161,19 +161,19 @@ fn identities(out: &mut Html, g: &Group, a: &Affected, lang: Lang) {
             first.join(", "),
             tf(
                 lang,
-                "html_and_more_n",
+                Msg::HtmlAndMoreN,
                 &[("n", &num(rows.len() as u64 - 3))]
             ),
-            tf(lang, "html_show_all_n", &[("n", &num(rows.len() as u64))])
+            tf(lang, Msg::HtmlShowAllN, &[("n", &num(rows.len() as u64))])
         );
     }
     html!(
         out,
         "<div class=\"boxed\"><table class=\"affected\">\n<thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        t(lang, "identity"),
-        t(lang, "count"),
-        t(lang, "html_last_event"),
-        t(lang, "change_ids")
+        t(lang, Msg::Identity),
+        t(lang, Msg::Count),
+        t(lang, Msg::HtmlLastEvent),
+        t(lang, Msg::ChangeIds)
     );
     for (who, s) in &rows {
         let mut ids: Vec<Html> = s
@@ -184,7 +184,7 @@ fn identities(out: &mut Html, g: &Group, a: &Affected, lang: Lang) {
         if s.more_changes > 0 {
             ids.push(Html::text(&tf(
                 lang,
-                "html_more_n",
+                Msg::HtmlMoreN,
                 &[("n", &num(s.more_changes))],
             )));
         }
@@ -205,7 +205,7 @@ fn identities(out: &mut Html, g: &Group, a: &Affected, lang: Lang) {
         html!(
             out,
             "<p class=\"note\">{}</p>\n",
-            tf(lang, "html_dropped_n", &[("n", &num(a.dropped_events))])
+            tf(lang, Msg::HtmlDroppedN, &[("n", &num(a.dropped_events))])
         );
     }
 }
@@ -215,24 +215,24 @@ pub(super) fn groups(out: &mut Html, r: &Report, lang: Lang) {
     html!(
         out,
         "<section id=\"groups\">\n<h2>{} {}</h2>\n<div class=\"boxed\"><table>\n",
-        t(lang, "groups_by"),
+        t(lang, Msg::GroupsBy),
         crate::render::json::group_by_name(r.group_by)
     );
     html!(
         out,
         "<thead><tr><th class=\"n\">#</th><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        t(lang, "key"),
-        t(lang, "count"),
-        t(lang, "category"),
-        t(lang, "diagnosis"),
-        t(lang, "identities")
+        t(lang, Msg::Key),
+        t(lang, Msg::Count),
+        t(lang, Msg::Category),
+        t(lang, Msg::Diagnosis),
+        t(lang, Msg::Identities)
     );
     for (i, g) in shown_groups(r).iter().enumerate() {
         let mut ids: Vec<Html> = g.identities.iter().map(|x| Html::text(x)).collect();
         if g.identity_count > g.identities.len() as u64 {
             ids.push(Html::text(&tf(
                 lang,
-                "html_more_n",
+                Msg::HtmlMoreN,
                 &[("n", &num(g.identity_count - g.identities.len() as u64))],
             )));
         }
@@ -256,17 +256,17 @@ pub(super) fn events(out: &mut Html, r: &Report, lang: Lang) {
     html!(
         out,
         "<section id=\"events\">\n<h2>{}</h2>\n<div class=\"scroll\"><table>\n",
-        t(lang, "html_all_events")
+        t(lang, Msg::HtmlAllEvents)
     );
     html!(
         out,
         "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>\n",
-        t(lang, "time"),
-        t(lang, "status"),
-        t(lang, "app"),
-        t(lang, "identity"),
-        t(lang, "code"),
-        t(lang, "diagnosis")
+        t(lang, Msg::Time),
+        t(lang, Msg::Status),
+        t(lang, Msg::App),
+        t(lang, Msg::Identity),
+        t(lang, Msg::Code),
+        t(lang, Msg::Diagnosis)
     );
     for rec in r.records.iter().take(MAX_EVENT_ROWS) {
         let e = &rec.event;
@@ -290,7 +290,7 @@ pub(super) fn events(out: &mut Html, r: &Report, lang: Lang) {
             "<p class=\"note\">{}</p>\n",
             tf(
                 lang,
-                "html_rows_cut_n",
+                Msg::HtmlRowsCutN,
                 &[("n", &num((r.records.len() - MAX_EVENT_ROWS) as u64))]
             )
         );

@@ -3,9 +3,9 @@
 
 use super::markup::{Html, Part, html};
 use super::{count_of, human_duration, num, tf, when};
-use crate::catalog::Lang;
 use crate::event::Status;
-use crate::i18n::t;
+use crate::i18n::Lang;
+use crate::i18n::{Msg, t};
 use crate::report::Report;
 use crate::report::activity::Activity;
 
@@ -34,22 +34,22 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
     html!(
         out,
         "<section id=\"summary\">\n<h2>{}</h2>\n<div class=\"cards\">\n",
-        t(lang, "html_summary")
+        t(lang, Msg::HtmlSummary)
     );
     card(
         out,
         "",
-        t(lang, "html_events"),
+        t(lang, Msg::HtmlEvents),
         num(s.read),
         false,
-        tf(lang, "html_selected_n", &[("n", &num(s.selected))]),
+        tf(lang, Msg::HtmlSelectedN, &[("n", &num(s.selected))]),
     );
     let failed_sub = if warned > 0 {
-        tf(lang, "html_warnings_n", &[("n", &num(warned))])
+        tf(lang, Msg::HtmlWarningsN, &[("n", &num(warned))])
     } else if s.read > 0 {
         tf(
             lang,
-            "html_of_events",
+            Msg::HtmlOfEvents,
             &[(
                 "n",
                 &format!("{:.0}%", failed as f64 * 100.0 / s.read as f64),
@@ -61,7 +61,7 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
     card(
         out,
         if failed > 0 { "bad" } else { "" },
-        t(lang, "html_failures"),
+        t(lang, Msg::HtmlFailures),
         num(failed),
         false,
         failed_sub,
@@ -83,12 +83,12 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
     card(
         out,
         rate_class,
-        t(lang, "html_success_rate"),
+        t(lang, Msg::HtmlSuccessRate),
         rate,
         false,
         tf(
             lang,
-            "html_success_note",
+            Msg::HtmlSuccessNote,
             &[("n", &num(ok)), ("m", &num(attempts))],
         ),
     );
@@ -97,7 +97,7 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
             card(
                 out,
                 "",
-                t(lang, "time_span"),
+                t(lang, Msg::TimeSpan),
                 human_duration((last - first).num_seconds(), lang),
                 true,
                 html!("{} →<br>{} UTC", when(&first), when(&last)),
@@ -105,15 +105,15 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
             card(
                 out,
                 "",
-                t(lang, "html_newest"),
+                t(lang, Msg::HtmlNewest),
                 last.format("%Y-%m-%d").to_string(),
                 true,
                 format!("{} UTC", last.format("%H:%M:%S")),
             );
         }
         _ => {
-            card(out, "", t(lang, "time_span"), "—", false, "");
-            card(out, "", t(lang, "html_newest"), "—", false, "");
+            card(out, "", t(lang, Msg::TimeSpan), "—", false, "");
+            card(out, "", t(lang, Msg::HtmlNewest), "—", false, "");
         }
     }
     let mut apps_sub = s
@@ -127,30 +127,30 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
         apps_sub.push(' ');
         apps_sub.push_str(&tf(
             lang,
-            "html_more_n",
+            Msg::HtmlMoreN,
             &[("n", &num(s.apps.len() as u64 - 3))],
         ));
     }
     card(
         out,
         "",
-        t(lang, "apps"),
+        t(lang, Msg::Apps),
         num(s.apps.len() as u64),
         false,
         apps_sub,
     );
-    card(out, "", t(lang, "html_cycles"), num(s.cycles), false, "");
+    card(out, "", t(lang, Msg::HtmlCycles), num(s.cycles), false, "");
     let known = if a.unclassified > 0 {
-        count_of(lang, "html_unclassified_n", a.unclassified)
+        count_of(lang, Msg::HtmlUnclassifiedN, a.unclassified)
     } else if a.diagnosis_count() > 0 {
-        t(lang, "html_all_known").to_owned()
+        t(lang, Msg::HtmlAllKnown).to_owned()
     } else {
         String::new()
     };
     card(
         out,
         "",
-        t(lang, "html_diagnoses"),
+        t(lang, Msg::HtmlDiagnoses),
         num(a.diagnosis_count() as u64),
         false,
         known,
@@ -160,14 +160,14 @@ pub(super) fn section(out: &mut Html, r: &Report, a: &Activity, lang: Lang) {
         html!(
             out,
             "<p class=\"note\" style=\"margin-top:10px\">{}</p>\n",
-            tf(lang, "html_noise_n", &[("n", &num(s.noise))])
+            tf(lang, Msg::HtmlNoiseN, &[("n", &num(s.noise))])
         );
     }
     if s.rejected > 0 {
         html!(
             out,
             "<p class=\"alert\">{}</p>\n",
-            tf(lang, "html_rejected_n", &[("n", &num(s.rejected))])
+            tf(lang, Msg::HtmlRejectedN, &[("n", &num(s.rejected))])
         );
     }
     html!(out, "</section>\n");
