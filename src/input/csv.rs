@@ -264,7 +264,7 @@ fn note_damage(
     damage: Damage,
 ) {
     if damage.fields() > 0 {
-        let pos = super::json::Position { line, column: 0 };
+        let pos = super::source::Position { line, column: 0 };
         sink.damaged(super::damage_problem(label, &pos, change_id, damage));
     }
 }
@@ -403,6 +403,54 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// What the steps and properties files are joined against: the kept events' indices by
+/// change id, and a hash of every event's id (kept or not) to tell orphan rows.
+struct Join<'a> {
+    all_ids: &'a HashSet<u64>,
+    by_change: &'a HashMap<String, Vec<usize>>,
+    events_label: &'a str,
+}
+
+impl Join<'_> {
+    /// Calls `each(row, change id, line, kept events with that id)` for every good row of a
+    /// steps or properties file (bad rows are rejected through the sink), and adds a note
+    /// for rows whose change id no event has. Rows given to `each` have exactly
+    /// `headers.len()` fields (`for_each_row` rejects the others), so any index taken from
+    /// `headers` is in range.
+    #[allow(clippy::too_many_arguments)]
+    fn rows<R: Read>(
+        &self,
+        rdr: &mut csv::Reader<R>,
+        headers: &[String],
+        label: &str,
+        what: &str,
+        id_i: usize,
+        sink: &mut dyn EventSink,
+        notes: &mut Vec<String>,
+        mut each: impl FnMut(&[&str], &str, u64, &[usize]),
+    ) -> Result<(), Problem> {
+        let mut orphans = Orphans::default();
+        for_each_row(rdr, label, headers.len(), &|_| {}, |row| {
+            let (row, line) = match row {
+                Ok(r) => r,
+                Err(p) => {
+                    sink.rejected(p);
+                    return !sink.stop();
+                }
+            };
+            let id = row[id_i].trim();
+            if !self.all_ids.contains(&id_hash(id)) {
+                orphans.see(line);
+            }
+            let idx = self.by_change.get(id).map_or(&[][..], Vec::as_slice);
+            each(row, id, line, idx);
+            !sink.stop()
+        })?;
+        notes.extend(orphans.note(label, what, self.events_label));
+        Ok(())
+    }
+}
+
 /// Returns notes on what could not be joined (rows naming unknown change ids, change ids
 /// shared by several events).
 pub fn read_portal_set<R: Read>(
@@ -470,49 +518,52 @@ pub fn read_portal_set<R: Read>(
             find(PropertyColumn::Old),
             find(PropertyColumn::New),
         );
-        // Rows given to the closures below have exactly `headers.len()` fields
-        // (for_each_row rejects the others), and every column index comes from `headers`:
-        // the `row[i]` below cannot be out of range.
+        // Every column index comes from `headers`, and `Join::rows` hands over rows of
+        // exactly that width: the `row[i]` below cannot be out of range.
         if let (Some(id_i), Some(name_i)) = (id_i, name_i) {
-            let mut orphans = Orphans::default();
-            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
-                let (row, line) = match row {
-                    Ok(r) => r,
-                    Err(p) => {
-                        sink.rejected(p);
-                        return !sink.stop();
+            let join = Join {
+                all_ids: &all_ids,
+                by_change: &by_change,
+                events_label: &events_label,
+            };
+            let mut added: Vec<(usize, ModifiedProperty)> = Vec::new();
+            join.rows(
+                &mut rdr,
+                &headers,
+                &label,
+                "ModifiedProperties",
+                id_i,
+                sink,
+                &mut notes,
+                |row, id, _, idx| {
+                    let name = row[name_i].trim();
+                    if let Some(flags) = updates.get_mut(id) {
+                        if name.eq_ignore_ascii_case("accountDisabled") {
+                            flags.0 = true;
+                        } else {
+                            flags.1 = true;
+                        }
                     }
-                };
-                let id = row[id_i].trim();
-                if !all_ids.contains(&id_hash(id)) {
-                    orphans.see(line);
-                }
-                let name = row[name_i].trim();
-                if let Some(flags) = updates.get_mut(id) {
-                    if name.eq_ignore_ascii_case("accountDisabled") {
-                        flags.0 = true;
-                    } else {
-                        flags.1 = true;
+                    let cell = |i: Option<usize>| {
+                        i.map(|i| row[i])
+                            .filter(|v| !v.is_empty())
+                            .map(str::to_owned)
+                    };
+                    for &k in idx {
+                        added.push((
+                            k,
+                            ModifiedProperty {
+                                name: name.to_owned(),
+                                old_value: cell(old_i),
+                                new_value: cell(new_i),
+                            },
+                        ));
                     }
-                }
-                let Some(idx) = by_change.get(id) else {
-                    return !sink.stop();
-                };
-                let cell = |i: Option<usize>| {
-                    i.map(|i| row[i])
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_owned)
-                };
-                for &k in idx {
-                    pending[k].0.modified_properties.push(ModifiedProperty {
-                        name: name.to_owned(),
-                        old_value: cell(old_i),
-                        new_value: cell(new_i),
-                    });
-                }
-                !sink.stop()
-            })?;
-            notes.extend(orphans.note(&label, "ModifiedProperties", &events_label));
+                },
+            )?;
+            for (k, p) in added {
+                pending[k].0.modified_properties.push(p);
+            }
         } else {
             sink.rejected(Problem::at_line(
                 &label,
@@ -544,50 +595,54 @@ pub fn read_portal_set<R: Read>(
         );
         let mut orders: HashMap<usize, Vec<u64>> = HashMap::new();
         if let Some(id_i) = id_i {
-            let mut orphans = Orphans::default();
-            for_each_row(&mut rdr, &label, headers.len(), &|_| {}, |row| {
-                let (row, line) = match row {
-                    Ok(r) => r,
-                    Err(p) => {
-                        sink.rejected(p);
-                        return !sink.stop();
+            let join = Join {
+                all_ids: &all_ids,
+                by_change: &by_change,
+                events_label: &events_label,
+            };
+            let mut added: Vec<(usize, u64, Step)> = Vec::new();
+            join.rows(
+                &mut rdr,
+                &headers,
+                &label,
+                "ProvisioningSteps",
+                id_i,
+                sink,
+                &mut notes,
+                |row, _, line, idx| {
+                    if idx.is_empty() {
+                        return;
                     }
-                };
-                let id = row[id_i].trim();
-                if !all_ids.contains(&id_hash(id)) {
-                    orphans.see(line);
-                }
-                let Some(idx) = by_change.get(id) else {
-                    return !sink.stop();
-                };
-                let cell = |i: Option<usize>| {
-                    i.map(|i| row[i])
-                        .filter(|v| !v.trim().is_empty())
-                        .map(str::to_owned)
-                };
-                let step = Step {
-                    name: cell(name_i),
-                    step_type: cell(type_i)
-                        .map(|t| StepType::parse(&t))
-                        .unwrap_or(StepType::Unknown),
-                    status: cell(status_i)
-                        .map(|s| Status::parse(&s))
-                        .unwrap_or(Status::Unknown),
-                    description: cell(desc_i),
-                    details: details_i
-                        .map(|i| parse_details_text(row[i]))
-                        .unwrap_or_default(),
-                };
-                let order = order_i
-                    .and_then(|i| row[i].trim().parse::<u64>().ok())
-                    .unwrap_or(line);
-                for &k in idx {
-                    pending[k].0.steps.push(step.clone());
-                    orders.entry(k).or_default().push(order);
-                }
-                !sink.stop()
-            })?;
-            notes.extend(orphans.note(&label, "ProvisioningSteps", &events_label));
+                    let cell = |i: Option<usize>| {
+                        i.map(|i| row[i])
+                            .filter(|v| !v.trim().is_empty())
+                            .map(str::to_owned)
+                    };
+                    let step = Step {
+                        name: cell(name_i),
+                        step_type: cell(type_i)
+                            .map(|t| StepType::parse(&t))
+                            .unwrap_or(StepType::Unknown),
+                        status: cell(status_i)
+                            .map(|s| Status::parse(&s))
+                            .unwrap_or(Status::Unknown),
+                        description: cell(desc_i),
+                        details: details_i
+                            .map(|i| parse_details_text(row[i]))
+                            .unwrap_or_default(),
+                    };
+                    let order = order_i
+                        .and_then(|i| row[i].trim().parse::<u64>().ok())
+                        .unwrap_or(line);
+                    for &k in idx {
+                        added.push((k, order, step.clone()));
+                    }
+                },
+            )?;
+            for (k, order, step) in added {
+                pending[k].0.steps.push(step);
+                orders.entry(k).or_default().push(order);
+            }
         } else {
             sink.rejected(Problem::at_line(
                 &label,

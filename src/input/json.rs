@@ -13,14 +13,7 @@
 //! value is parsed again.
 
 use super::raw::{Item, ItemSeed, Items, RawEvent};
-use super::source::Chunks;
-
-/// Where a problem is, for the one-line error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Position {
-    pub line: u64,
-    pub column: u64,
-}
+use super::source::{Chunks, JsonError, Position};
 
 /// What the JSON reader reports besides events.
 pub trait JsonSink {
@@ -61,12 +54,6 @@ impl JsonStats {
         }
         self.trailing_commas += 1;
     }
-}
-
-#[derive(Debug)]
-pub struct JsonError {
-    pub pos: Position,
-    pub message: String,
 }
 
 enum State {

@@ -15,9 +15,10 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use self::json::{JsonSink, Position};
+use self::json::JsonSink;
 use self::normalize::{Damage, normalize};
 use self::raw::RawEvent;
+use self::source::Position;
 use self::source::{Chunks, Encoding};
 use crate::event::Event;
 

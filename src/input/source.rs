@@ -10,7 +10,20 @@ use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use encoding_rs::{CoderResult, Decoder, UTF_16BE, UTF_16LE};
 
-use super::json::{JsonError, Position};
+/// Where a problem is, for the one-line error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+/// A problem in the input's text, where it is: the JSON reader's syntax errors, and the
+/// decoding errors found before it.
+#[derive(Debug)]
+pub struct JsonError {
+    pub pos: Position,
+    pub message: String,
+}
 
 /// How large each read is. Large reads keep syscalls rare; a value larger than this grows
 /// the buffer as needed.
