@@ -1,4 +1,6 @@
-//! The command line: clap derive structs and value enums. No logic, no I/O.
+//! The command line: clap derive structs and value enums, and the two rewrites of the raw
+//! arguments made before clap parses them (the default command, `--redact VALUE`). No I/O:
+//! what the arguments mean is decided in `config` and `cmd`.
 
 use std::path::PathBuf;
 

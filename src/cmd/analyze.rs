@@ -109,28 +109,51 @@ struct Analyzer<'a, 'w> {
     cfg: &'a AnalyzeConfig,
     catalog: &'a Catalog,
     lang: Lang,
+    tally: Tally,
+    out: RecordOut<'w>,
+    reading: Reading,
+    progress: Progress,
+    redactor: Option<Redactor>,
+}
+
+/// What the report says: counts, groups, cycles.
+#[derive(Default)]
+struct Tally {
     summary: Summary,
     groups: Groups,
     /// Every cycle's statistics, over all events read (not only the selected ones).
     cycles: Cycles,
-    records: Vec<Record>,
-    keep_records: bool,
     /// Cycles, timeline and affected identities; only the HTML report needs them.
     activity: Option<Activity>,
+    failed: bool,
+    warned: bool,
+}
+
+/// Where the selected records go: streamed (NDJSON, CSV), kept for the report, or both.
+struct RecordOut<'w> {
     stream: Stream<'w>,
     write_error: Option<io::Error>,
+    keep_records: bool,
+    records: Vec<Record>,
+}
+
+/// How reading the current input goes, for its summary and the lines on stderr.
+#[derive(Default)]
+struct Reading {
     current: InputSummary,
     /// What went wrong with records of the current input, for stderr.
     problems: ProblemLog,
     /// Syntax read although it is not valid JSON (trailing commas), over every input.
     tolerated: u64,
-    failed: bool,
-    warned: bool,
-    progress: Option<indicatif::ProgressBar>,
+}
+
+/// The progress bar (on a terminal, for big inputs).
+#[derive(Default)]
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
     /// Bytes of the inputs read before the current one, and when to redraw next.
-    progress_base: u64,
-    progress_next: u64,
-    redactor: Option<Redactor>,
+    base: u64,
+    next: u64,
 }
 
 impl Analyzer<'_, '_> {
@@ -138,11 +161,15 @@ impl Analyzer<'_, '_> {
     fn count_failure_only(&mut self, ev: &Event) {
         if ev.status() == Status::Failure {
             let (d, _) = classify_event(self.catalog, ev, self.lang);
-            self.cycles
+            self.tally
+                .cycles
                 .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), &d);
         }
     }
+}
 
+impl RecordOut<'_> {
+    /// Streams the record, and keeps it when the report lists records.
     fn emit(&mut self, rec: Record) {
         let result = match &mut self.stream {
             Stream::None => Ok(()),
@@ -160,9 +187,9 @@ impl Analyzer<'_, '_> {
 
 impl EventSink for Analyzer<'_, '_> {
     fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
-        let s = &mut self.summary;
+        let s = &mut self.tally.summary;
         s.read += 1;
-        self.current.events += 1;
+        self.reading.current.events += 1;
         let status = raw.status().unwrap_or(Status::Unknown);
         *s.by_status.entry(status).or_default() += 1;
         let action = raw.action().unwrap_or(crate::event::Action::Unknown);
@@ -191,7 +218,7 @@ impl EventSink for Analyzer<'_, '_> {
         if let Some(c) = raw.cycle_id.as_deref() {
             s.see_cycle(c);
         }
-        self.cycles.see(
+        self.tally.cycles.see(
             raw.job_id.as_deref(),
             raw.cycle_id.as_deref(),
             app,
@@ -199,7 +226,7 @@ impl EventSink for Analyzer<'_, '_> {
             action,
             status,
         );
-        if let Some(a) = &mut self.activity {
+        if let Some(a) = &mut self.tally.activity {
             a.see(raw.cycle_id.as_deref(), app, time, status, action);
         }
         // Every failure is read in full, selected or not: the cycle statistics and the
@@ -235,16 +262,17 @@ impl EventSink for Analyzer<'_, '_> {
         if ev.status() == Status::Failure
             && let Some(d) = &diagnosis
         {
-            self.cycles
+            self.tally
+                .cycles
                 .failure(ev.job_id.as_deref(), ev.cycle_id.as_deref(), d);
         }
         if !self.cfg.filters.pass_diagnosis(&ev, diagnosis.as_ref()) {
             return;
         }
-        self.summary.selected += 1;
+        self.tally.summary.selected += 1;
         match ev.status() {
-            Status::Failure => self.failed = true,
-            Status::Warning => self.warned = true,
+            Status::Failure => self.tally.failed = true,
+            Status::Warning => self.tally.warned = true,
             _ => {}
         }
         let rec = Record {
@@ -252,48 +280,52 @@ impl EventSink for Analyzer<'_, '_> {
             diagnosis,
             facts,
         };
-        self.groups.add(self.cfg.group_by, &rec);
-        if let Some(a) = &mut self.activity {
+        self.tally.groups.add(self.cfg.group_by, &rec);
+        if let Some(a) = &mut self.tally.activity {
             a.add(&rec);
         }
-        self.emit(rec);
+        self.out.emit(rec);
     }
 
     fn noise(&mut self, n: u64) {
-        self.summary.noise += n;
+        self.tally.summary.noise += n;
     }
 
     fn rejected(&mut self, problem: Problem) {
-        self.summary.rejected += 1;
-        self.current.rejected += 1;
-        self.problems.add(problem);
+        self.tally.summary.rejected += 1;
+        self.reading.current.rejected += 1;
+        self.reading.problems.add(problem);
     }
 
     fn damaged(&mut self, problem: Problem) {
         // Every event read, selected or not: the readers report each such event once.
-        self.summary.damaged += 1;
-        self.problems.add(problem);
+        self.tally.summary.damaged += 1;
+        self.reading.problems.add(problem);
     }
 
     fn stop(&self) -> bool {
-        self.write_error.is_some() || crate::interrupt::requested()
+        self.out.write_error.is_some() || crate::interrupt::requested()
     }
 
     fn progress(&mut self, bytes: u64) {
-        let Some(pb) = &self.progress else { return };
-        let pos = self.progress_base + bytes;
-        if pos < self.progress_next {
+        let Some(pb) = &self.progress.bar else { return };
+        let pos = self.progress.base + bytes;
+        if pos < self.progress.next {
             return;
         }
-        self.progress_next = pos + (1 << 20);
+        self.progress.next = pos + (1 << 20);
         pb.set_position(pos);
         let failures = self
+            .tally
             .summary
             .by_status
             .get(&Status::Failure)
             .copied()
             .unwrap_or(0);
-        pb.set_message(format!("{} events, {failures} failures", self.summary.read));
+        pb.set_message(format!(
+            "{} events, {failures} failures",
+            self.tally.summary.read
+        ));
     }
 }
 
@@ -420,27 +452,26 @@ pub fn analyze(
         cfg,
         catalog,
         lang: style.lang,
-        summary: Summary::default(),
-        groups: Groups::default(),
-        cycles: Cycles::default(),
-        records: Vec::new(),
-        keep_records,
-        activity: (format == FormatArg::Html).then(Activity::default),
-        stream,
-        write_error: None,
-        current: InputSummary::default(),
-        problems: ProblemLog::default(),
-        tolerated: 0,
-        failed: false,
-        warned: false,
-        progress,
-        progress_base: 0,
-        progress_next: 0,
+        tally: Tally {
+            activity: (format == FormatArg::Html).then(Activity::default),
+            ..Tally::default()
+        },
+        out: RecordOut {
+            stream,
+            write_error: None,
+            keep_records,
+            records: Vec::new(),
+        },
+        reading: Reading::default(),
+        progress: Progress {
+            bar: progress,
+            ..Progress::default()
+        },
         redactor,
     };
     for p in &expand_errors {
         warn(err, p);
-        an.summary.inputs.push(InputSummary {
+        an.tally.summary.inputs.push(InputSummary {
             label: p.file.clone(),
             error: Some(p.message.clone()),
             ..InputSummary::default()
@@ -448,29 +479,29 @@ pub fn analyze(
         exit = Exit::Error;
     }
     for (i, size) in inputs.iter().zip(&sizes) {
-        if an.write_error.is_some() || crate::interrupt::requested() {
+        if an.out.write_error.is_some() || crate::interrupt::requested() {
             break;
         }
-        an.current = InputSummary::default();
+        an.reading.current = InputSummary::default();
         let outcome = input::read(i, &mut an);
-        an.progress_base += size.unwrap_or(outcome.bytes);
-        an.tolerated += outcome.tolerated;
+        an.progress.base += size.unwrap_or(outcome.bytes);
+        an.reading.tolerated += outcome.tolerated;
         if crate::interrupt::requested() {
             break;
         }
-        let mut current = std::mem::take(&mut an.current);
-        if !finish_input(&mut current, &outcome, &mut an.problems, err) {
+        let mut current = std::mem::take(&mut an.reading.current);
+        if !finish_input(&mut current, &outcome, &mut an.reading.problems, err) {
             exit = Exit::Error;
         }
-        an.summary.inputs.push(current);
+        an.tally.summary.inputs.push(current);
     }
-    if let Some(pb) = an.progress.take() {
+    if let Some(pb) = an.progress.bar.take() {
         // The report follows on stdout; the bar leaves nothing behind on stderr.
         pb.finish_and_clear();
     }
     if crate::interrupt::requested() {
         // What was streamed so far ends with a whole line; no report, no warnings.
-        match std::mem::replace(&mut an.stream, Stream::None) {
+        match std::mem::replace(&mut an.out.stream, Stream::None) {
             Stream::Csv(c) => c.finish()?,
             Stream::Ndjson(w) => w.flush()?,
             Stream::None => {}
@@ -480,44 +511,49 @@ pub fn analyze(
     // A record that could not be read is bad input (exit 2) even though every other event
     // was still read; with --strict, so is an event kept with unreadable fields, and JSON
     // read although it is not valid (a trailing comma).
-    if an.summary.rejected > 0 || (an.cfg.strict && (an.summary.damaged > 0 || an.tolerated > 0)) {
+    if an.tally.summary.rejected > 0
+        || (an.cfg.strict && (an.tally.summary.damaged > 0 || an.reading.tolerated > 0))
+    {
         exit = Exit::Error;
     }
     let fail_on = match an.cfg.fail_on {
-        Some(FailOn::Failure) => an.failed,
-        Some(FailOn::Warning) => an.failed || an.warned,
+        Some(FailOn::Failure) => an.tally.failed,
+        Some(FailOn::Warning) => an.tally.failed || an.tally.warned,
         None => false,
     };
-    if let Some(e) = an.write_error.take() {
+    if let Some(e) = an.out.write_error.take() {
         return Err(e.into());
     }
     // Nothing could be read at all (a mistyped name, an empty stdin): the errors said it;
     // an empty report would only look like an export without failures.
     let nothing_read =
-        !an.summary.inputs.is_empty()
-            && an.summary.inputs.iter().all(|i| {
+        !an.tally.summary.inputs.is_empty()
+            && an.tally.summary.inputs.iter().all(|i| {
                 i.error.is_some() && i.format.is_none() && i.events == 0 && i.rejected == 0
             });
     if nothing_read {
         return Ok(Exit::Error);
     }
-    match std::mem::replace(&mut an.stream, Stream::None) {
+    match std::mem::replace(&mut an.out.stream, Stream::None) {
         Stream::Csv(c) => c.finish()?,
         Stream::Ndjson(w) => w.flush()?,
         Stream::None => {}
     }
     if let Some(w) = render_at_end {
-        let mut summary = an.summary;
-        summary.warnings = an.cycles.warnings();
+        let mut summary = an.tally.summary;
+        summary.warnings = an.tally.cycles.warnings();
         let f = &an.cfg.filters;
         summary.statuses = f.statuses.clone();
         summary.window = (f.since.is_some() || f.until.is_some()).then_some((f.since, f.until));
-        let outside_view = an.groups.outside;
+        let outside_view = an.tally.groups.outside;
         let report = Report {
             summary,
-            groups: an.groups.finish_with(an.cfg.group_by, &an.cycles),
+            groups: an
+                .tally
+                .groups
+                .finish_with(an.cfg.group_by, &an.tally.cycles),
             group_by: an.cfg.group_by,
-            records: an.records,
+            records: an.out.records,
             outside_view,
         };
         match format {
@@ -531,7 +567,7 @@ pub fn analyze(
             FormatArg::Html => render::html::render(
                 w,
                 &report,
-                an.activity.as_ref().unwrap_or(&Activity::default()),
+                an.tally.activity.as_ref().unwrap_or(&Activity::default()),
                 style,
             )?,
             _ => render::table::render(w, &report, style)?,
