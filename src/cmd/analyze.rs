@@ -556,21 +556,9 @@ pub fn analyze(
             records: an.out.records,
             outside_view,
         };
-        match format {
-            _ if draft.is_some() => {
-                if let Some(d) = &draft {
-                    render::draft::render(w, &report, catalog, d)?;
-                }
-            }
-            FormatArg::Json => render::json::render(w, &report)?,
-            FormatArg::Markdown => render::markdown::render(w, &report, style)?,
-            FormatArg::Html => render::html::render(
-                w,
-                &report,
-                an.tally.activity.as_ref().unwrap_or(&Activity::default()),
-                style,
-            )?,
-            _ => render::table::render(w, &report, style)?,
+        match &draft {
+            Some(d) => render::draft::render(w, &report, catalog, d)?,
+            None => render::report(w, format, &report, an.tally.activity.as_ref(), style)?,
         }
         w.flush()?;
     }

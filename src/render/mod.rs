@@ -22,7 +22,10 @@ pub mod wire;
 
 use std::borrow::Cow;
 
+use crate::cli::FormatArg;
 use crate::i18n::Lang;
+use crate::report::Report;
+use crate::report::activity::Activity;
 
 /// How human-readable output should look.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +34,24 @@ pub struct Style {
     pub color: bool,
     /// Terminal width, or `None` when not writing to a terminal (a fixed width is used).
     pub width: Option<u16>,
+}
+
+/// The report of `analyze` in one of the formats that write it whole at the end (NDJSON and
+/// CSV stream their rows as they come: `wire::write_ndjson`, `csv::CsvOut`). `activity`
+/// feeds the HTML report's charts.
+pub fn report(
+    w: &mut dyn std::io::Write,
+    format: FormatArg,
+    r: &Report,
+    activity: Option<&Activity>,
+    style: Style,
+) -> std::io::Result<()> {
+    match format {
+        FormatArg::Json => json::render(w, r),
+        FormatArg::Markdown => markdown::render(w, r, style),
+        FormatArg::Html => html::render(w, r, activity.unwrap_or(&Activity::default()), style),
+        FormatArg::Table | FormatArg::Ndjson | FormatArg::Csv => table::render(w, r, style),
+    }
 }
 
 /// Control characters (escape sequences, bidi overrides, NUL...) shown visibly, so text
