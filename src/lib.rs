@@ -19,6 +19,7 @@ pub mod input;
 pub mod interrupt;
 pub mod layers;
 pub mod output;
+pub mod platform;
 pub mod reason;
 pub mod redact;
 pub mod render;
@@ -33,7 +34,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use crate::catalog::{Catalog, Lang};
-use crate::cli::{CatalogCommand, Cli, ColorArg, Command, LangArg};
+use crate::cli::{CatalogCommand, Cli, ColorArg, Command, LangArg, TableStyleArg};
 use crate::error::{Exit, is_broken_pipe};
 use crate::render::Style;
 
@@ -101,7 +102,7 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
     match arg {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Ja) => Lang::Ja,
-        None => i18n::lang_from_env(|k| std::env::var(k).ok()),
+        None => platform::default_lang(),
     }
 }
 
@@ -110,6 +111,14 @@ fn color_of(arg: ColorArg, tty: bool) -> bool {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn ascii_of(arg: TableStyleArg, tty: bool) -> bool {
+    match arg {
+        TableStyleArg::Unicode => false,
+        TableStyleArg::Ascii => true,
+        TableStyleArg::Auto => platform::ascii_tables_here(tty),
     }
 }
 
@@ -127,9 +136,13 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
     let lang = lang_of(cli.global.lang);
     let mut out = output::Output::open(cli.global.output.as_deref())?;
     let tty = out.is_terminal();
+    // Once, before anything is written: also lets an interrupted progress bar be erased.
+    let vt = platform::enable_colour();
     let style = Style {
         lang,
-        color: color_of(cli.global.color, tty),
+        // A Windows console that cannot take escape sequences gets none, even when asked.
+        color: color_of(cli.global.color, tty) && vt,
+        ascii: ascii_of(cli.global.table_style, tty),
         width: if tty {
             comfy_table::Table::new().width()
         } else {
@@ -227,6 +240,9 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             }
             let system = cmd::explain::system_of(args.system.as_deref())?;
             let messages = cmd::explain::messages(&args.text, &mut stdin.lock())?;
+            if platform::mostly_garbled(messages.iter().map(String::as_str)) {
+                let _ = writeln!(err, "provlog: {}", platform::GARBLED_HINT);
+            }
             cmd::explain::run(
                 &catalog,
                 &messages,

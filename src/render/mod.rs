@@ -27,6 +27,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal width, or `None` when not writing to a terminal (a fixed width is used).
     pub width: Option<u16>,
+    /// Tables and rules drawn with `+ - |` instead of box-drawing characters, which
+    /// legacy Japanese console fonts show double-width or as boxes (`--table-style`).
+    pub ascii: bool,
 }
 
 /// Control characters (escape sequences, bidi overrides, NUL...) shown visibly, so text

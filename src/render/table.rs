@@ -241,7 +241,11 @@ pub fn retry_text(r: Retry, lang: Lang) -> &'static str {
 pub(crate) fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
+        .load_style(if style.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
         .set_content_arrangement(ContentArrangement::Dynamic);
     match style.width {
         Some(w) => {
