@@ -149,47 +149,74 @@ trap 'rm -f "$commands"' EXIT
     echo "analyze fixtures/not-there.json"
 } >"$commands"
 
-run_both() { # n, args...
+clean_env() { env -u LANG -u LC_ALL -u LC_MESSAGES -u NO_COLOR -u COLUMNS "$@"; }
+run_linux() { # n, args...
     local n=$1
     shift
     set +e
-    env -u LANG -u LC_ALL -u LC_MESSAGES -u NO_COLOR -u COLUMNS "$linux" "$@" \
-        >"$out/linux/$n.out" 2>"$out/linux/$n.err" </dev/null
+    clean_env "$linux" "$@" >"$out/linux/$n.out" 2>"$out/linux/$n.err" </dev/null
     echo $? >"$out/linux/$n.code"
-    env -u LANG -u LC_ALL -u LC_MESSAGES -u NO_COLOR -u COLUMNS "$wine" "$out/bin/provlog.exe" "$@" \
-        >"$out/wine/$n.out" 2>"$out/wine/$n.err" </dev/null
+    set -e
+}
+run_wine() { # n, args...
+    local n=$1
+    shift
+    set +e
+    clean_env "$wine" "$out/bin/provlog.exe" "$@" >"$out/wine/$n.out" 2>"$out/wine/$n.err" </dev/null
     echo $? >"$out/wine/$n.code"
     set -e
 }
 # `\` and `\\` (a path in JSON) read as `/`: the one difference allowed.
 slashes() { sed 's#\\\\#/#g; s#\\#/#g' "$1"; }
+# Prints same, slashes or differ for command n.
+verdict() {
+    local v=same part
+    for part in out err code; do
+        cmp -s "$out/linux/$1.$part" "$out/wine/$1.$part" && continue
+        if cmp -s <(slashes "$out/linux/$1.$part") <(slashes "$out/wine/$1.$part"); then
+            v=slashes
+        else
+            echo differ
+            return
+        fi
+    done
+    echo $v
+}
 
 t=$SECONDS
-n=0 same=0 same_but_slashes=0 differ=0
+n=0 same=0 same_but_slashes=0 differ=0 retried=0
 while read -r line; do
     n=$((n + 1))
     eval "args=($line)"
-    run_both "$n" "${args[@]}"
     echo "$line" >"$out/linux/$n.cmd"
-    verdict=same
-    for part in out err code; do
-        if ! cmp -s "$out/linux/$n.$part" "$out/wine/$n.$part"; then
-            if cmp -s <(slashes "$out/linux/$n.$part") <(slashes "$out/wine/$n.$part"); then
-                [ "$verdict" = same ] && verdict=slashes
-            else
-                verdict=differ
-                say "DIFFERS ($part): provlog $line"
-                diff <(slashes "$out/linux/$n.$part") <(slashes "$out/wine/$n.$part") | head -10 || true
-            fi
+    run_linux "$n" "${args[@]}"
+    run_wine "$n" "${args[@]}"
+    v=$(verdict "$n")
+    if [ "$v" = differ ]; then
+        # Wine 8.0 now and then reports a page fault while a process ends, after the
+        # program has written everything (seen once in about 200 runs, never twice in a
+        # row): one more run, said out loud, tells that from a real difference.
+        first=$(head -c 200 "$out/wine/$n.err" | head -1)
+        run_wine "$n" "${args[@]}"
+        v=$(verdict "$n")
+        if [ "$v" != differ ]; then
+            retried=$((retried + 1))
+            say "matched on a second run under Wine: provlog $line (first run's stderr: $first)"
         fi
-    done
-    case $verdict in
+    fi
+    case $v in
     same) same=$((same + 1)) ;;
     slashes) same_but_slashes=$((same_but_slashes + 1)) ;;
-    *) differ=$((differ + 1)) ;;
+    *)
+        differ=$((differ + 1))
+        say "DIFFERS: provlog $line"
+        for part in out err code; do
+            diff <(slashes "$out/linux/$n.$part") <(slashes "$out/wine/$n.$part") | head -10 || true
+        done
+        ;;
     esac
 done <"$commands"
-say "smoke set under Wine: $n commands, $same identical byte for byte, $same_but_slashes identical but for path separators, $differ different ($(elapsed $t))"
+say "smoke set under Wine: $n commands, $same identical byte for byte, $same_but_slashes identical but for path separators (\\ for /), $differ different; $retried needed a second run ($(elapsed $t))"
 [ "$differ" = 0 ] || fail "$differ command(s) print differently under Wine; outputs in $out"
 # Only if the comparison can see a difference does "identical" mean anything.
 [ "$(cat "$out/wine/1.out")" != "" ] || fail "the Windows binary printed nothing for --version"
@@ -199,10 +226,22 @@ grep -q '^provlog ' "$out/wine/1.out" || fail "the Windows binary's --version is
 # the CSV report with its byte-order mark. Wine takes its display language from LANG and
 # also copies LANG into the program's environment, where provlog would find it first; cmd
 # removes it there, so only the display language is left to go by.
+# Wine's locale comes from the C library's, so ja_JP.UTF-8 is compiled into a folder of
+# our own (LOCPATH) rather than installed system-wide.
 t=$SECONDS
+locales="$(cd "$target" && pwd)/locale"
+if [ ! -f /usr/share/i18n/locales/ja_JP ]; then
+    apt_install locales || true
+fi
+if ! { [ -d "$locales/ja_JP.UTF-8" ] || { mkdir -p "$locales" &&
+    localedef -i ja_JP -f UTF-8 "$locales/ja_JP.UTF-8" >/dev/null 2>&1; }; }; then
+    say "SKIPPED the Japanese Windows check: the ja_JP.UTF-8 locale could not be made (Debian's locales package); the smoke set above passed"
+    say "PASSED"
+    exit 0
+fi
 ja() {
-    (cd "$out/bin" && env -u LC_ALL -u LC_MESSAGES WINEPREFIX="$WINEPREFIX-ja" LANG=ja_JP.UTF-8 \
-        "$wine" cmd /c "set LANG=&& set LC_ALL=&& set LC_MESSAGES=&& $*")
+    (cd "$out/bin" && env -u LC_ALL -u LC_MESSAGES LOCPATH="$locales" WINEPREFIX="$WINEPREFIX-ja" \
+        LANG=ja_JP.UTF-8 "$wine" cmd /c "set LANG=&& set LC_ALL=&& set LC_MESSAGES=&& $*")
 }
 cp fixtures/portal-export.json "$out/bin/"
 ja "exit" >/dev/null 2>&1 || true
