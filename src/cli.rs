@@ -12,6 +12,8 @@ use crate::report::GroupKey;
 #[derive(Debug, Parser)]
 #[command(
     name = "provlog",
+    // Help and errors say `provlog` whatever the executable is called (`provlog.exe`).
+    bin_name = "provlog",
     version,
     about = "Read identity-provisioning log exports and explain every failure",
     long_about = "provlog reads Microsoft Entra provisioning-log exports (portal JSON and CSV \
@@ -38,12 +40,18 @@ pub struct GlobalArgs {
         value_name = "FILE"
     )]
     pub catalog: Vec<PathBuf>,
-    /// Language of the explanations and reports [default: from LC_ALL/LANG, else en]
+    /// Language of the explanations and reports [default: the Windows display language;
+    /// elsewhere from LC_ALL/LC_MESSAGES/LANG; else en]
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     pub lang: Option<LangArg>,
     /// When to use color (NO_COLOR is honored by auto)
     #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// How tables are drawn: `ascii` for consoles that show box-drawing characters badly
+    /// (auto: ascii on a Windows console whose code page is not UTF-8, or a terminal whose
+    /// locale is not UTF-8 or TERM=dumb; box drawing in files and pipes)
+    #[arg(long, global = true, help_heading = "Global options", value_enum, default_value_t = TableStyleArg::Auto, value_name = "STYLE")]
+    pub table_style: TableStyleArg,
     /// Write the report to FILE instead of stdout. The file appears only when the report is
     /// whole (an interrupted run leaves the old file, if any, untouched); on Windows
     /// PowerShell 5.1 this keeps Japanese text and CSV intact, where `>` would re-encode them.
@@ -128,6 +136,13 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableStyleArg {
+    Auto,
+    Unicode,
+    Ascii,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -460,7 +475,7 @@ pub fn with_default_command(
         "man",
         "help",
     ];
-    const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
+    const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color", "--table-style"];
     let mut i = 1;
     while i < args.len() {
         let a = args[i].to_string_lossy();

@@ -39,14 +39,31 @@ pub fn install() {
 }
 
 /// On a terminal, the progress bar may be on the last line: erase it. The run holds the
-/// stderr lock, so the terminal is opened anew rather than waiting for that lock.
+/// stderr lock, so the line is written through a duplicate of the standard error handle,
+/// which needs no lock (`/dev/stderr` would do on Unix only; Windows has no such file).
 fn clear_progress_line() {
     use std::io::{IsTerminal, Write};
     if std::io::stderr().is_terminal()
-        && let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/stderr")
+        && let Ok(mut e) = unlocked_stderr()
     {
-        let _ = tty.write_all(b"\r\x1b[2K");
+        let _ = e.write_all(b"\r\x1b[2K");
     }
+}
+
+/// Standard error as a file of its own, writable while another thread holds the lock of
+/// `std::io::stderr()`.
+fn unlocked_stderr() -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    let owned = {
+        use std::os::fd::AsFd;
+        std::io::stderr().as_fd().try_clone_to_owned()?
+    };
+    #[cfg(windows)]
+    let owned = {
+        use std::os::windows::io::AsHandle;
+        std::io::stderr().as_handle().try_clone_to_owned()?
+    };
+    Ok(std::fs::File::from(owned))
 }
 
 /// Registers a temporary file to remove if the handler has to end the process itself.
@@ -74,4 +91,23 @@ fn remove_partial_files() {
 /// Whether Ctrl-C was pressed.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// The handler runs while the interrupted thread holds the stderr lock: erasing the
+    /// progress line must not wait for it.
+    #[test]
+    fn standard_error_is_writable_while_locked_elsewhere() {
+        let _held = std::io::stderr().lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let wrote = unlocked_stderr().and_then(|mut e| e.write_all(b""));
+            let _ = tx.send(wrote.is_ok());
+        });
+        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(true));
+    }
 }

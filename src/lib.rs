@@ -22,6 +22,7 @@ pub mod input;
 pub mod interrupt;
 pub mod layers;
 pub mod output;
+pub mod platform;
 pub mod reason;
 pub mod redact;
 pub mod render;
@@ -36,7 +37,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use crate::catalog::Catalog;
-use crate::cli::{Cli, ColorArg, Command, LangArg};
+use crate::cli::{Cli, ColorArg, Command, LangArg, TableStyleArg};
 use crate::error::{Exit, is_broken_pipe};
 use crate::i18n::Lang;
 use crate::render::Style;
@@ -105,7 +106,7 @@ fn lang_of(arg: Option<LangArg>) -> Lang {
     match arg {
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Ja) => Lang::Ja,
-        None => i18n::lang_from_env(|k| std::env::var(k).ok()),
+        None => platform::default_lang(),
     }
 }
 
@@ -114,6 +115,14 @@ fn color_of(arg: ColorArg, tty: bool) -> bool {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn ascii_of(arg: TableStyleArg, tty: bool) -> bool {
+    match arg {
+        TableStyleArg::Unicode => false,
+        TableStyleArg::Ascii => true,
+        TableStyleArg::Auto => platform::ascii_tables_here(tty),
     }
 }
 
@@ -131,9 +140,13 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
     let lang = lang_of(cli.global.lang);
     let mut out = output::Output::open(cli.global.output.as_deref())?;
     let tty = out.is_terminal();
+    // Once, before anything is written: also lets an interrupted progress bar be erased.
+    let vt = platform::enable_colour();
     let style = Style {
         lang,
-        color: color_of(cli.global.color, tty),
+        // A Windows console that cannot take escape sequences gets none, even when asked.
+        color: color_of(cli.global.color, tty) && vt,
+        ascii: ascii_of(cli.global.table_style, tty),
         width: if tty {
             comfy_table::Table::new().width()
         } else {

@@ -31,6 +31,9 @@ pub fn run(args: ExplainArgs, ctx: &mut CmdContext) -> Result<Exit> {
     }
     let system = system_of(args.system.as_deref())?;
     let messages = messages(&args.text, &mut super::stdin())?;
+    if crate::platform::mostly_garbled(messages.iter().map(String::as_str)) {
+        ctx.warn(crate::platform::GARBLED_HINT);
+    }
     explain_all(
         &ctx.catalog,
         &messages,

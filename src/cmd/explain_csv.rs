@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 
 use crate::catalog::Catalog;
-use crate::classify::console::classify_rows;
+use crate::classify::console::{cell_at, classify_rows};
 use crate::cli::{EncodingArg, ExplainArgs, FormatArg};
 use crate::error::Exit;
 use crate::i18n::Lang;
@@ -107,8 +107,23 @@ pub fn explain_file(
             ),
         );
     }
+    // Garbled headers hide the message column, so they are checked before it is looked for.
+    let garbled = crate::platform::mostly_garbled(table.headers.iter().map(String::as_str));
+    if garbled {
+        warn(err, format!("{label}: {}", crate::platform::GARBLED_HINT));
+    }
     let cols = console::find_columns(&table.headers, opts.column.as_deref())
         .map_err(|m| anyhow!("{label}: {m}"))?;
+    if !garbled
+        && crate::platform::mostly_garbled(
+            table
+                .rows
+                .iter()
+                .map(|r| cell_at(r, Some(cols.message)).unwrap_or("")),
+        )
+    {
+        warn(err, format!("{label}: {}", crate::platform::GARBLED_HINT));
+    }
     let lang = opts.style.lang;
     let results = classify_rows(cat, &table, &cols, opts.task.as_deref(), lang);
     let view = View {

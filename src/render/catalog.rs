@@ -42,7 +42,11 @@ pub fn list(
             )?;
             let mut table = comfy_table::Table::new();
             table
-                .load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .load_style(if style.ascii {
+                    comfy_table::presets::ASCII_FULL_CONDENSED
+                } else {
+                    comfy_table::presets::UTF8_FULL_CONDENSED
+                })
                 .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
                 .set_width(style.width.unwrap_or(120));
             if !style.color {

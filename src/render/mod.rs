@@ -34,6 +34,9 @@ pub struct Style {
     pub color: bool,
     /// Terminal width, or `None` when not writing to a terminal (a fixed width is used).
     pub width: Option<u16>,
+    /// Tables and rules drawn with `+ - |` instead of box-drawing characters, which
+    /// legacy Japanese console fonts show double-width or as boxes (`--table-style`).
+    pub ascii: bool,
 }
 
 /// The report of `analyze` in one of the formats that write it whole at the end (NDJSON and

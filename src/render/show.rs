@@ -232,7 +232,7 @@ pub fn table(
     for (i, rec) in records.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
-            writeln!(w, "{}", "─".repeat(72))?;
+            writeln!(w, "{}", if style.ascii { "-" } else { "─" }.repeat(72))?;
             writeln!(w)?;
         }
         let e = &rec.event;

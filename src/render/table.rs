@@ -53,7 +53,11 @@ fn category_color(c: Category) -> Color {
 pub(crate) fn new_table(style: &Style) -> Table {
     let mut table = Table::new();
     table
-        .load_style(presets::UTF8_FULL_CONDENSED)
+        .load_style(if style.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        })
         .set_content_arrangement(ContentArrangement::Dynamic);
     match style.width {
         Some(w) => {

@@ -452,7 +452,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "NUL bytes at the start",
-            file("nul.json", vec![0u8; 64]),
+            file("nul-bytes.json", vec![0u8; 64]),
             2,
             Says::At("NUL"),
             Some(0),
@@ -467,7 +467,7 @@ fn cases() -> Vec<Case> {
         case(
             "a NUL byte inside a CSV field",
             file(
-                "nul.csv",
+                "nul-in-field.csv",
                 la_csv(&[la_row(1).replace("Bad value", "Bad\0value")]),
             ),
             0,
@@ -831,10 +831,7 @@ fn materialise(src: &Src, dir: &Path) -> Vec<OsString> {
         }
         Src::Missing => vec![dir.join("not-there.json").into()],
         Src::OddName(bytes) => {
-            use std::os::unix::ffi::OsStringExt;
-            let mut name = dir.as_os_str().to_owned().into_vec();
-            name.extend_from_slice(b"/export-\xFF\xFE.json");
-            let p = PathBuf::from(OsString::from_vec(name));
+            let p = dir.join(odd_name());
             std::fs::write(&p, bytes).expect("write an odd name");
             vec![p.into()]
         }
@@ -851,6 +848,24 @@ fn materialise(src: &Src, dir: &Path) -> Vec<OsString> {
             );
             vec![p.into()]
         }
+    }
+}
+
+/// A file name that is not Unicode: bytes that are not UTF-8 on Unix, an unpaired
+/// surrogate on Windows (whose names are UTF-16).
+fn odd_name() -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        OsString::from_vec(b"export-\xFF\xFE.json".to_vec())
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStringExt;
+        let mut wide: Vec<u16> = "export-".encode_utf16().collect();
+        wide.push(0xD800);
+        wide.extend(".json".encode_utf16());
+        OsString::from_wide(&wide)
     }
 }
 

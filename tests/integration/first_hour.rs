@@ -2,12 +2,11 @@
 //! fresh home directory, stdin with no command, a mistyped file name, the man pages,
 //! what each command's help offers, and reports that say what they selected.
 
-use std::process::Command;
-
 use crate::util::{bin, fixture, run, run_with};
 
 /// The README's install block, run as written in bash with a fresh, empty HOME and the
-/// built provlog on the PATH.
+/// built provlog on the PATH. (The block is for Unix shells; Windows has its own section.)
+#[cfg(unix)]
 #[test]
 fn the_readme_install_lines_work_on_a_fresh_home() {
     let readme =
@@ -26,7 +25,7 @@ fn the_readme_install_lines_work_on_a_fresh_home() {
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = Command::new("bash")
+    let out = std::process::Command::new("bash")
         .arg("-euc")
         .arg(block)
         .env("HOME", home.path())

@@ -18,6 +18,7 @@ mod insights;
 mod layered;
 mod output_file;
 mod output_safety;
+mod platform;
 mod polish;
 mod props;
 mod readme;
