@@ -14,6 +14,7 @@ pub mod cycles;
 pub mod diff;
 pub mod error;
 pub mod event;
+pub mod fetch;
 pub mod i18n;
 pub mod input;
 pub mod interrupt;
@@ -265,6 +266,9 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
                 },
                 err,
             )?
+        }
+        Command::Fetch(args) => {
+            return cmd::fetch::run(&args, cli.global.output.as_deref(), out, err);
         }
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

@@ -5,5 +5,6 @@ pub mod catalog;
 pub mod diff;
 pub mod explain;
 pub mod explain_csv;
+pub mod fetch;
 pub mod man;
 pub mod show;
