@@ -396,3 +396,351 @@ fn client_secret_fetch_survives_throttling_a_503_an_expired_token_and_a_cut_page
     assert_eq!(first.query.get("$top").map(String::as_str), Some("500"));
     assert_eq!(first.query.get("$filter"), None, "every status by default");
 }
+
+/// A Graph that serves `all` in pages to any token, ignoring filters, failing as `fail` says
+/// (by page start and how many times that page was asked for).
+fn plain_graph(
+    all: Vec<Value>,
+    fail: impl Fn(usize, usize) -> Option<Resp> + Send + Sync + 'static,
+) -> Server {
+    let hits: Mutex<HashMap<usize, usize>> = Mutex::default();
+    Server::start(move |r, port| {
+        if r.path.ends_with("/token") {
+            return token_answer(1);
+        }
+        let start = start_of(r);
+        let seen = {
+            let mut h = hits.lock().unwrap();
+            let e = h.entry(start).or_insert(0);
+            *e += 1;
+            *e
+        };
+        fail(start, seen).unwrap_or_else(|| resp(200, page(port, &all, start)))
+    })
+}
+
+#[test]
+fn filters_go_to_graph_with_documented_operators_and_are_narrowed_locally() {
+    let all = events(9);
+    let server = plain_graph(all.clone(), |_, _| None);
+    let r = output(with_secret(&mut fetch_cmd(
+        &server,
+        &[
+            "--since",
+            "2026-11-24T08:02:00Z",
+            "--until",
+            "2026-11-25T00:00:00Z",
+            "--status",
+            "failure,warning",
+            "--action",
+            "create",
+            "--job",
+            "scim.7584",
+            "--app",
+            "airtable",
+            "--page-size",
+            "3",
+        ],
+    )));
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let first = &server.graph_requests()[0];
+    assert_eq!(first.query["$top"], "3");
+    assert_eq!(
+        first.query["$filter"],
+        "activityDateTime gt 2026-11-24T08:01:59.999Z and activityDateTime lt 2026-11-25T00:00:00.000Z \
+         and (provisioningStatusInfo/status eq 'failure' or provisioningStatusInfo/status eq 'warning') \
+         and provisioningAction eq 'create' and contains(jobId, 'scim.7584')"
+    );
+    // The server ignored the filter: provlog kept failures at or after 08:02 of Airtable.
+    let want: Vec<String> = all
+        .iter()
+        .filter(|e| {
+            e["provisioningStatusInfo"]["status"] == "failure"
+                && e["activityDateTime"].as_str().unwrap() >= "2026-11-24T08:02:00Z"
+                && e["servicePrincipal"]["displayName"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Airtable")
+        })
+        .map(|e| e["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(want, ["id-0006"]);
+    assert_eq!(ids(&r.json()), want);
+    // The next links were followed exactly as given.
+    let skips: Vec<_> = server
+        .graph_requests()
+        .iter()
+        .map(|r| r.query.get("$skiptoken").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(skips, ["", "tok3", "tok6"]);
+}
+
+#[test]
+fn a_graph_error_is_one_sentence_with_its_fix_and_leaves_no_file() {
+    let server = plain_graph(events(3), |_, _| {
+        Some(resp(
+            403,
+            json!({"error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges to complete the operation.", "innerError": {"date": "2026-11-24T08:00:00"}}}),
+        ))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.json");
+    let r = output(with_secret(&mut fetch_cmd(
+        &server,
+        &["-o", &out.display().to_string()],
+    )));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("provlog: page 1 (http://127.0.0.1:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("403 Authorization_RequestDenied: Insufficient privileges")
+            && r.stderr.contains("AuditLog.Read.All")
+            && r.stderr.contains("admin consent"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_failed_fetch_keeps_its_pages_and_resume_adds_the_rest_once() {
+    let all = events(10);
+    let broken = Arc::new(Mutex::new(true));
+    let broken2 = broken.clone();
+    let server = plain_graph(all.clone(), move |start, _| {
+        (start == 6 && *broken2.lock().unwrap()).then(|| resp(500, json!({})))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("week.json");
+    let out_s = out.display().to_string();
+    let r = output(with_secret(&mut fetch_cmd(
+        &server,
+        &["-o", &out_s, "--status", "all", "--since", "2026-01-01T00:00:00Z"],
+    )));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("page 3")
+            && r.stderr.contains("500")
+            && r.stderr.contains(&format!("provlog fetch --resume {out_s}")),
+        "{}",
+        r.stderr
+    );
+    let partial: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(ids(&partial), served_ids(&all[..6]));
+    assert!(dir.path().join("week.json.resume").exists());
+    // A filter with --resume is refused: the first run's filters go on.
+    let r = output(with_secret(&mut fetch_cmd(
+        &server,
+        &["--resume", &out_s, "--status", "failure"],
+    )));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("give no filter"), "{}", r.stderr);
+
+    *broken.lock().unwrap() = false;
+    let before = server.graph_requests().len();
+    let r = output(with_secret(&mut fetch_cmd(&server, &["--resume", &out_s])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let whole: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(ids(&whole), served_ids(&all), "every event once");
+    let resumed: Vec<_> = server.graph_requests()[before..]
+        .iter()
+        .map(|r| r.query.get("$skiptoken").cloned().unwrap_or_default())
+        .collect();
+    assert_eq!(resumed, ["tok6", "tok9"], "the pages already written are not asked again");
+    assert!(!dir.path().join("week.json.resume").exists());
+    // Nothing left to resume.
+    let r = output(with_secret(&mut fetch_cmd(&server, &["--resume", &out_s])));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nothing to resume"), "{}", r.stderr);
+}
+
+#[test]
+fn a_token_from_the_environment_streams_ndjson_into_analyze() {
+    let all = events(7);
+    let server = Server::start({
+        let all = all.clone();
+        move |r, port| {
+            if r.auth.as_deref() == Some("Bearer given-token") {
+                resp(200, page(port, &all, start_of(r)))
+            } else {
+                resp(401, json!({"error": {"code": "InvalidAuthenticationToken", "message": "no"}}))
+            }
+        }
+    });
+    let r = output(
+        fetch_cmd(&server, &["--format", "ndjson", "--max-events", "5"])
+            .env("PROVLOG_ACCESS_TOKEN", "given-token"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines, all[..5].to_vec(), "--max-events stops early");
+    assert_eq!(server.graph_requests().len(), 2, "no page past the fifth event");
+    let analyzed = run_with(
+        &["analyze", "-", "--status", "all", "--format", "ndjson"],
+        Some(r.stdout.as_bytes()),
+    )
+    .ok();
+    assert_eq!(analyzed.ndjson().len(), 5);
+
+    // A token given to provlog cannot be renewed: a 401 is explained, not retried.
+    let r = output(fetch_cmd(&server, &[]).env("PROVLOG_ACCESS_TOKEN", "stale"));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("PROVLOG_ACCESS_TOKEN was refused") && !r.stderr.contains("stale"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn device_code_sign_in_prints_the_code_and_polls_until_signed_in() {
+    let all = events(4);
+    let polls = Arc::new(Mutex::new(0));
+    let polls2 = polls.clone();
+    let server = Server::start(move |r, port| match r.path.as_str() {
+        "/organizations/oauth2/v2.0/devicecode" => resp(
+            200,
+            json!({"device_code": "dev-123", "user_code": "ABCD-EFGH", "verification_uri": "https://microsoft.com/devicelogin", "expires_in": 900, "interval": 1, "message": "To sign in..."}),
+        ),
+        "/organizations/oauth2/v2.0/token" => {
+            let mut n = polls2.lock().unwrap();
+            *n += 1;
+            if *n == 1 {
+                resp(400, json!({"error": "authorization_pending", "error_description": "AADSTS70016: pending"}))
+            } else {
+                resp(
+                    200,
+                    json!({"token_type": "Bearer", "access_token": "person-token", "refresh_token": "r", "expires_in": 3600}),
+                )
+            }
+        }
+        _ if r.auth.as_deref() == Some("Bearer person-token") => {
+            resp(200, page(port, &all, start_of(r)))
+        }
+        _ => resp(401, json!({})),
+    });
+    let r = output(&mut fetch_cmd(
+        &server,
+        &["--device-code", "--client-id", "04b07795-0000-0000-0000-000000000000"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("open https://microsoft.com/devicelogin and enter the code ABCD-EFGH"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json(), Value::Array(events(4)));
+    assert_eq!(*polls.lock().unwrap(), 2);
+    let polled = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/token"))
+        .next_back()
+        .unwrap();
+    assert_eq!(
+        polled.form["grant_type"],
+        "urn:ietf:params:oauth:grant-type:device_code"
+    );
+    assert_eq!(polled.form["device_code"], "dev-123");
+}
+
+#[test]
+fn plain_http_is_refused_off_this_machine_and_no_credentials_is_explained() {
+    let r = run(&["fetch", "--graph-url", "http://graph.example.com"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("use https"), "{}", r.stderr);
+    let server = plain_graph(events(1), |_, _| None);
+    let r = output(&mut fetch_cmd(&server, &[]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no credentials"), "{}", r.stderr);
+    assert!(server.requests().is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_azure_cli_token_is_used_with_az() {
+    use std::os::unix::fs::PermissionsExt;
+    let all = events(2);
+    let server = Server::start({
+        let all = all.clone();
+        move |r, port| {
+            if r.auth.as_deref() == Some("Bearer from-az") {
+                resp(200, page(port, &all, start_of(r)))
+            } else {
+                resp(401, json!({}))
+            }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let az = dir.path().join("az");
+    std::fs::write(
+        &az,
+        "#!/bin/sh\n[ \"$1 $2 $3 $4\" = 'account get-access-token --resource-type ms-graph' ] || exit 3\necho '{\"accessToken\": \"from-az\", \"expires_on\": 4102444800, \"tokenType\": \"Bearer\"}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let r = output(fetch_cmd(&server, &["--az"]).env("PATH", path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json(), Value::Array(all));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_keeps_a_whole_file_of_the_pages_fetched_and_says_how_to_resume() {
+    let all = events(9);
+    let slow = Arc::new(Mutex::new(true));
+    let slow2 = slow.clone();
+    let server = plain_graph(all.clone(), move |start, _| {
+        (start == 6 && *slow2.lock().unwrap()).then(|| Resp {
+            delay: Duration::from_secs(20),
+            ..resp(500, json!({}))
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("week.json");
+    let out_s = out.display().to_string();
+    let child = with_secret(&mut fetch_cmd(&server, &["-o", &out_s]))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Wait until page 3 is asked for: pages 1 and 2 are written by then.
+    let t0 = std::time::Instant::now();
+    while !server.graph_requests().iter().any(|r| start_of(r) == 6) {
+        assert!(t0.elapsed() < Duration::from_secs(20), "page 3 never asked");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let t1 = std::time::Instant::now();
+    let out_child = child.wait_with_output().unwrap();
+    assert!(t1.elapsed() < Duration::from_secs(5), "took {:?}", t1.elapsed());
+    assert_eq!(out_child.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&out_child.stderr);
+    assert!(
+        stderr.contains("interrupted after 6 events in 2 pages")
+            && stderr.contains(&format!("provlog fetch --resume {out_s}")),
+        "{stderr}"
+    );
+    let partial: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(ids(&partial), served_ids(&all[..6]));
+
+    *slow.lock().unwrap() = false;
+    let r = output(with_secret(&mut fetch_cmd(&server, &["--resume", &out_s])));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let whole: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(ids(&whole), served_ids(&all));
+}
