@@ -91,7 +91,7 @@ AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with the AuditL
 application permission and admin consent); --device-code for a person at a terminal; or an existing \
 token (--access-token-file, PROVLOG_ACCESS_TOKEN, --az). With -o FILE, an interrupted or failed run \
 keeps the pages fetched so far and `--resume FILE` continues it.",
-        after_long_help = "Examples:\n  provlog fetch --since 7d -o week.json\n  provlog fetch --since 24h --status failure --format ndjson | provlog analyze -\n  provlog fetch --device-code --since 2026-11-24T00:00:00Z -o day.json\n  provlog fetch --resume week.json\n  provlog fetch --az --graph-url https://graph.microsoft.us --authority-url https://login.microsoftonline.us -o week.json"
+        after_long_help = "Examples:\n  provlog fetch --since 7d -o week.json\n  provlog fetch --since 24h --status failure --format ndjson | provlog analyze -\n  provlog fetch --device-code --since 2026-11-24T00:00:00Z -o day.json\n  provlog fetch --resume week.json\n  provlog fetch --az --graph-url https://graph.microsoft.us -o week.json"
     )]
     Fetch(FetchArgs),
     /// Browse and export the built-in catalog
@@ -328,7 +328,12 @@ pub struct FetchArgs {
     #[arg(help_heading = "Sign-in", long, conflicts_with_all = ["access_token_file", "az"])]
     pub device_code: bool,
     /// Use the access token in FILE (else PROVLOG_ACCESS_TOKEN, when set)
-    #[arg(help_heading = "Sign-in", long, value_name = "FILE", conflicts_with = "az")]
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "FILE",
+        conflicts_with = "az"
+    )]
     pub access_token_file: Option<PathBuf>,
     /// Take the token from the Azure CLI (`az account get-access-token`)
     #[arg(help_heading = "Sign-in", long)]
@@ -341,11 +346,21 @@ pub struct FetchArgs {
     pub client_id: Option<String>,
     /// Microsoft Graph endpoint (national clouds: https://graph.microsoft.us,
     /// https://microsoftgraph.chinacloudapi.cn, ...)
-    #[arg(help_heading = "Sign-in", long, value_name = "URL", default_value = "https://graph.microsoft.com")]
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "URL",
+        default_value = "https://graph.microsoft.com"
+    )]
     pub graph_url: String,
     /// Microsoft Entra sign-in endpoint (national clouds: https://login.microsoftonline.us,
     /// https://login.chinacloudapi.cn, ...)
-    #[arg(help_heading = "Sign-in", long, value_name = "URL", default_value = "https://login.microsoftonline.com")]
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "URL",
+        default_value = "https://login.microsoftonline.com"
+    )]
     pub authority_url: String,
 }
 

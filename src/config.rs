@@ -266,7 +266,9 @@ pub fn parse_statuses(list: &[String]) -> Result<Vec<Status>> {
         }
         match Status::parse(s) {
             Status::Unknown => {
-                bail!("--status '{s}': expected all, or a list of success, failure, skipped, warning")
+                bail!(
+                    "--status '{s}': expected all, or a list of success, failure, skipped, warning"
+                )
             }
             st => statuses.push(st),
         }

@@ -204,7 +204,11 @@ impl Auth {
 
     fn endpoint(&self, tenant: &str, last: &str) -> Result<String> {
         let base = self.authority.as_str().trim_end_matches('/');
-        if tenant.is_empty() || !tenant.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        if tenant.is_empty()
+            || !tenant
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c))
+        {
             bail!("tenant '{tenant}': expected a directory id (GUID) or a domain name");
         }
         Ok(format!("{base}/{tenant}/oauth2/v2.0/{last}"))
@@ -317,7 +321,7 @@ fn held_from(resp: &BasicTokenResponse, previous_refresh: Option<RefreshToken>) 
 /// The token endpoint's refusal in one sentence: its error and description (which holds
 /// the AADSTS code), never the request (it carries the secret).
 fn token_error<E: std::error::Error + 'static>(
-    e: RequestTokenError<E, impl oauth2::ErrorResponse + std::fmt::Display>,
+    e: RequestTokenError<E, impl oauth2::ErrorResponse>,
     doing: &str,
 ) -> anyhow::Error {
     match e {

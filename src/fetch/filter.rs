@@ -217,9 +217,18 @@ mod tests {
                 r#"{{"activityDateTime":"{time}","changeId":"{change}","servicePrincipal":{{"id":"x","displayName":"{app}"}}}}"#
             ))
         };
-        assert!(keep(&f, &ev("2026-11-24T00:00:00Z", "Airtable - Corp", "b6502552")));
-        assert!(!keep(&f, &ev("2026-11-23T23:59:59.9995Z", "Airtable", "b6502552")));
-        assert!(!keep(&f, &ev("2026-11-24T01:00:00Z", "Dropbox", "b6502552")));
+        assert!(keep(
+            &f,
+            &ev("2026-11-24T00:00:00Z", "Airtable - Corp", "b6502552")
+        ));
+        assert!(!keep(
+            &f,
+            &ev("2026-11-23T23:59:59.9995Z", "Airtable", "b6502552")
+        ));
+        assert!(!keep(
+            &f,
+            &ev("2026-11-24T01:00:00Z", "Dropbox", "b6502552")
+        ));
         assert!(!keep(&f, &ev("2026-11-24T01:00:00Z", "Airtable", "00b650")));
         assert!(!keep(&f, &raw("42")));
         assert!(keep(&filters(), &raw(r#"{"id":"1"}"#)));

@@ -107,8 +107,8 @@ impl Waits {
                 return Some(Duration::from_secs(secs));
             }
             let at = chrono::DateTime::parse_from_rfc2822(h).ok()?;
-            let at = SystemTime::UNIX_EPOCH
-                + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+            let at =
+                SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
             Some(at.duration_since(now).unwrap_or(Duration::ZERO))
         });
         match asked {
@@ -308,8 +308,12 @@ pub fn explain(status: u16, body: &str, credential: &str) -> String {
         (_, "InvalidAuthenticationToken") | (401, _) => format!(
             "the token from {credential} was refused (expired, or issued for another resource than Graph): sign in again"
         ),
-        (400, _) => "Graph refused the request; check the filters (--since, --status, ...)".to_owned(),
-        (404, _) => "check --graph-url (the Graph endpoint of your cloud, without /v1.0)".to_owned(),
+        (400, _) => {
+            "Graph refused the request; check the filters (--since, --status, ...)".to_owned()
+        }
+        (404, _) => {
+            "check --graph-url (the Graph endpoint of your cloud, without /v1.0)".to_owned()
+        }
         _ => String::new(),
     };
     if fix.is_empty() {
@@ -342,14 +346,20 @@ mod tests {
         };
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(w.retry_after(Some("7"), now, 0), Duration::from_secs(7));
-        assert_eq!(w.retry_after(Some("9999"), now, 0), Duration::from_secs(120));
+        assert_eq!(
+            w.retry_after(Some("9999"), now, 0),
+            Duration::from_secs(120)
+        );
         // 1_700_000_000 is Tue, 14 Nov 2023 22:13:20 GMT.
         let date = "Tue, 14 Nov 2023 22:13:50 GMT";
         assert_eq!(w.retry_after(Some(date), now, 0), Duration::from_secs(30));
         let past = "Tue, 14 Nov 2023 22:00:00 GMT";
         assert_eq!(w.retry_after(Some(past), now, 0), Duration::ZERO);
         let b = w.retry_after(Some("soon"), now, 2);
-        assert!(b >= Duration::from_secs(4) && b < Duration::from_secs(6), "{b:?}");
+        assert!(
+            b >= Duration::from_secs(4) && b < Duration::from_secs(6),
+            "{b:?}"
+        );
     }
 
     #[test]
@@ -366,8 +376,13 @@ mod tests {
     fn graph_errors_come_with_their_fix() {
         let denied = r#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation."}}"#;
         let s = explain(403, denied, "the app");
-        assert!(s.starts_with("Graph answered 403 Authorization_RequestDenied: Insufficient privileges"));
-        assert!(s.contains("AuditLog.Read.All") && s.contains("admin consent"), "{s}");
+        assert!(s.starts_with(
+            "Graph answered 403 Authorization_RequestDenied: Insufficient privileges"
+        ));
+        assert!(
+            s.contains("AuditLog.Read.All") && s.contains("admin consent"),
+            "{s}"
+        );
         let licence = r#"{"error":{"code":"Authentication_RequestFromNonPremiumTenantOrB2CTenant","message":"x"}}"#;
         assert!(explain(403, licence, "the app").contains("P1 or P2"));
         let expired = r#"{"error":{"code":"InvalidAuthenticationToken","message":"Lifetime validation failed, the token is expired."}}"#;

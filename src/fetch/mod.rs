@@ -145,10 +145,7 @@ impl Config {
     /// The first page: `$top`, and `$filter` when a flag narrows the events.
     pub fn first_url(&self) -> String {
         let base = self.graph.as_str().trim_end_matches('/');
-        let mut url = format!(
-            "{base}/v1.0/auditLogs/provisioning?$top={}",
-            self.page_size
-        );
+        let mut url = format!("{base}/v1.0/auditLogs/provisioning?$top={}", self.page_size);
         if let Some(f) = filter::graph_filter(&self.filters, self.saved.job.as_deref()) {
             url.push_str("&$filter=");
             url.push_str(&encode(&f));
@@ -369,7 +366,9 @@ pub fn run(cfg: Config, out: Output, err: &mut dyn Write) -> Result<Exit> {
             resume::remove(p);
             String::new()
         }
-        None => "the output holds them (with -o FILE, an interrupted fetch can be resumed)".to_owned(),
+        None => {
+            "the output holds them (with -o FILE, an interrupted fetch can be resumed)".to_owned()
+        }
     };
     let so_far = format!("{} events in {} pages", sink.count, pages);
     match stop {
@@ -408,16 +407,19 @@ mod tests {
 
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(
-            encode("a eq 'x/y' and b"),
-            "a%20eq%20%27x%2Fy%27%20and%20b"
-        );
+        assert_eq!(encode("a eq 'x/y' and b"), "a%20eq%20%27x%2Fy%27%20and%20b");
     }
 
     #[test]
     fn a_next_link_to_another_host_is_refused() {
         let g = Url::parse("https://graph.microsoft.com").unwrap();
-        assert!(same_origin(&g, "https://graph.microsoft.com/v1.0/auditLogs/provisioning?$skiptoken=x").is_ok());
+        assert!(
+            same_origin(
+                &g,
+                "https://graph.microsoft.com/v1.0/auditLogs/provisioning?$skiptoken=x"
+            )
+            .is_ok()
+        );
         assert!(same_origin(&g, "https://evil.example/v1.0/x").is_err());
         assert!(same_origin(&g, "http://graph.microsoft.com/v1.0/x").is_err());
     }

@@ -107,7 +107,10 @@ pub fn copy_back(path: &Path, ndjson: bool, out: &mut dyn Write) -> Result<u64> 
     let tail_len = len.min(64);
     f.seek(SeekFrom::Start(len - tail_len)).with_context(ctx)?;
     let mut tail = Vec::new();
-    Read::by_ref(&mut f).take(tail_len).read_to_end(&mut tail).with_context(ctx)?;
+    Read::by_ref(&mut f)
+        .take(tail_len)
+        .read_to_end(&mut tail)
+        .with_context(ctx)?;
     let end = tail.iter().rposition(|b| *b == b']').unwrap_or(0);
     let keep = tail[..end]
         .iter()

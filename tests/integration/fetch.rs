@@ -269,7 +269,12 @@ fn fetch_cmd(server: &Server, args: &[&str]) -> Command {
     }
     c.env("PROVLOG_FETCH_MAX_WAIT", "0.05")
         .arg("fetch")
-        .args(["--graph-url", &server.url(), "--authority-url", &server.url()])
+        .args([
+            "--graph-url",
+            &server.url(),
+            "--authority-url",
+            &server.url(),
+        ])
         .args(args)
         .stdin(Stdio::null());
     c
@@ -347,13 +352,19 @@ fn client_secret_fetch_survives_throttling_a_503_an_expired_token_and_a_cut_page
             // Page 2: throttled once.
             (3, 1) => Resp {
                 headers: vec![("Retry-After".into(), "1".into())],
-                ..resp(429, json!({"error": {"code": "TooManyRequests", "message": "slow down"}}))
+                ..resp(
+                    429,
+                    json!({"error": {"code": "TooManyRequests", "message": "slow down"}}),
+                )
             },
             // Page 3: unavailable once, then the token expires (a new one is issued here).
             (6, 1) => resp(503, json!({})),
             (6, 2) => {
                 *tokens2.lock().unwrap() += 1;
-                resp(401, json!({"error": {"code": "InvalidAuthenticationToken", "message": "expired"}}))
+                resp(
+                    401,
+                    json!({"error": {"code": "InvalidAuthenticationToken", "message": "expired"}}),
+                )
             }
             // Page 4: cut short once.
             (9, 1) => Resp {
@@ -368,10 +379,18 @@ fn client_secret_fetch_survives_throttling_a_503_an_expired_token_and_a_cut_page
     let out_s = out.display().to_string();
     let r = output(with_secret(&mut fetch_cmd(&server, &["-o", &out_s])));
     assert_eq!(r.code, 0, "stderr: {}", r.stderr);
-    assert!(!r.stderr.contains("s3cret"), "the secret was printed: {}", r.stderr);
+    assert!(
+        !r.stderr.contains("s3cret"),
+        "the secret was printed: {}",
+        r.stderr
+    );
     let written: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(ids(&written), served_ids(&all), "each event once, in order");
-    assert_eq!(written, Value::Array(all.clone()), "events written as served");
+    assert_eq!(
+        written,
+        Value::Array(all.clone()),
+        "events written as served"
+    );
     assert!(!dir.path().join("week.json.resume").exists());
     let mut changes: Vec<String> = all
         .iter()
@@ -381,11 +400,12 @@ fn client_secret_fetch_survives_throttling_a_503_an_expired_token_and_a_cut_page
     assert_eq!(analyzed_changes(&out_s), changes);
 
     let reqs = server.requests();
-    let token_reqs: Vec<_> = reqs
-        .iter()
-        .filter(|r| r.path.ends_with("/token"))
-        .collect();
-    assert_eq!(token_reqs.len(), 2, "one sign-in, one renewal after the 401");
+    let token_reqs: Vec<_> = reqs.iter().filter(|r| r.path.ends_with("/token")).collect();
+    assert_eq!(
+        token_reqs.len(),
+        2,
+        "one sign-in, one renewal after the 401"
+    );
     let t = token_reqs[0];
     assert_eq!(t.method, "POST");
     assert_eq!(t.path, "/contoso.onmicrosoft.com/oauth2/v2.0/token");
@@ -491,9 +511,14 @@ fn a_graph_error_is_one_sentence_with_its_fix_and_leaves_no_file() {
     )));
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
-    assert!(r.stderr.starts_with("provlog: page 1 (http://127.0.0.1:"), "{}", r.stderr);
     assert!(
-        r.stderr.contains("403 Authorization_RequestDenied: Insufficient privileges")
+        r.stderr.starts_with("provlog: page 1 (http://127.0.0.1:"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("403 Authorization_RequestDenied: Insufficient privileges")
             && r.stderr.contains("AuditLog.Read.All")
             && r.stderr.contains("admin consent"),
         "{}",
@@ -515,13 +540,21 @@ fn a_failed_fetch_keeps_its_pages_and_resume_adds_the_rest_once() {
     let out_s = out.display().to_string();
     let r = output(with_secret(&mut fetch_cmd(
         &server,
-        &["-o", &out_s, "--status", "all", "--since", "2026-01-01T00:00:00Z"],
+        &[
+            "-o",
+            &out_s,
+            "--status",
+            "all",
+            "--since",
+            "2026-01-01T00:00:00Z",
+        ],
     )));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("page 3")
             && r.stderr.contains("500")
-            && r.stderr.contains(&format!("provlog fetch --resume {out_s}")),
+            && r.stderr
+                .contains(&format!("provlog fetch --resume {out_s}")),
         "{}",
         r.stderr
     );
@@ -546,7 +579,11 @@ fn a_failed_fetch_keeps_its_pages_and_resume_adds_the_rest_once() {
         .iter()
         .map(|r| r.query.get("$skiptoken").cloned().unwrap_or_default())
         .collect();
-    assert_eq!(resumed, ["tok6", "tok9"], "the pages already written are not asked again");
+    assert_eq!(
+        resumed,
+        ["tok6", "tok9"],
+        "the pages already written are not asked again"
+    );
     assert!(!dir.path().join("week.json.resume").exists());
     // Nothing left to resume.
     let r = output(with_secret(&mut fetch_cmd(&server, &["--resume", &out_s])));
@@ -563,7 +600,10 @@ fn a_token_from_the_environment_streams_ndjson_into_analyze() {
             if r.auth.as_deref() == Some("Bearer given-token") {
                 resp(200, page(port, &all, start_of(r)))
             } else {
-                resp(401, json!({"error": {"code": "InvalidAuthenticationToken", "message": "no"}}))
+                resp(
+                    401,
+                    json!({"error": {"code": "InvalidAuthenticationToken", "message": "no"}}),
+                )
             }
         }
     });
@@ -578,7 +618,11 @@ fn a_token_from_the_environment_streams_ndjson_into_analyze() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines, all[..5].to_vec(), "--max-events stops early");
-    assert_eq!(server.graph_requests().len(), 2, "no page past the fifth event");
+    assert_eq!(
+        server.graph_requests().len(),
+        2,
+        "no page past the fifth event"
+    );
     let analyzed = run_with(
         &["analyze", "-", "--status", "all", "--format", "ndjson"],
         Some(r.stdout.as_bytes()),
@@ -610,7 +654,10 @@ fn device_code_sign_in_prints_the_code_and_polls_until_signed_in() {
             let mut n = polls2.lock().unwrap();
             *n += 1;
             if *n == 1 {
-                resp(400, json!({"error": "authorization_pending", "error_description": "AADSTS70016: pending"}))
+                resp(
+                    400,
+                    json!({"error": "authorization_pending", "error_description": "AADSTS70016: pending"}),
+                )
             } else {
                 resp(
                     200,
@@ -625,7 +672,11 @@ fn device_code_sign_in_prints_the_code_and_polls_until_signed_in() {
     });
     let r = output(&mut fetch_cmd(
         &server,
-        &["--device-code", "--client-id", "04b07795-0000-0000-0000-000000000000"],
+        &[
+            "--device-code",
+            "--client-id",
+            "04b07795-0000-0000-0000-000000000000",
+        ],
     ));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
@@ -639,8 +690,7 @@ fn device_code_sign_in_prints_the_code_and_polls_until_signed_in() {
     let polled = server
         .requests()
         .into_iter()
-        .filter(|r| r.path.ends_with("/token"))
-        .next_back()
+        .rfind(|r| r.path.ends_with("/token"))
         .unwrap();
     assert_eq!(
         polled.form["grant_type"],
@@ -727,7 +777,11 @@ fn ctrl_c_keeps_a_whole_file_of_the_pages_fetched_and_says_how_to_resume() {
     assert!(status.success());
     let t1 = std::time::Instant::now();
     let out_child = child.wait_with_output().unwrap();
-    assert!(t1.elapsed() < Duration::from_secs(5), "took {:?}", t1.elapsed());
+    assert!(
+        t1.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t1.elapsed()
+    );
     assert_eq!(out_child.status.code(), Some(130));
     let stderr = String::from_utf8_lossy(&out_child.stderr);
     assert!(
