@@ -556,7 +556,7 @@ pub fn with_default_command(
         "man",
         "help",
     ];
-    const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color"];
+    const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color", "-o", "--output"];
     let mut i = 1;
     while i < args.len() {
         let a = args[i].to_string_lossy();
@@ -641,6 +641,8 @@ mod tests {
         assert_eq!(got, args(&["provlog", "analyze", "x.json"]));
         let got = with_default_command(args(&["provlog", "--lang", "ja", "x.json"]), tty);
         assert_eq!(got, args(&["provlog", "--lang", "ja", "analyze", "x.json"]));
+        let got = with_default_command(args(&["provlog", "-o", "w.json", "fetch"]), tty);
+        assert_eq!(got, args(&["provlog", "-o", "w.json", "fetch"]));
         let got = with_default_command(args(&["provlog", "explain", "x"]), tty);
         assert_eq!(got, args(&["provlog", "explain", "x"]));
         let got = with_default_command(args(&["provlog", "--version"]), tty);
