@@ -95,6 +95,18 @@ counted once. Only failures are compared; warnings and skipped events are not.",
         after_long_help = "Examples:\n  provlog diff yesterday.json today.json\n  provlog diff --old mon.json --old tue.json --new wed.json\n  provlog diff exports/2026-11-24/ exports/2026-11-25/ --format markdown\n  provlog diff old.json new.json --format ndjson | jq -r 'select(.change==\"new\") | .identity'"
     )]
     Diff(DiffArgs),
+    /// Read provisioning logs from Microsoft Graph, past the portal's download cap
+    #[command(
+        long_about = "Reads the provisioning logs from Microsoft Graph (GET /v1.0/auditLogs/provisioning), \
+page by page, and writes them as a portal-style JSON array (what `provlog analyze` reads) or NDJSON. \
+Filters are sent to Graph where Graph can apply them, and applied locally otherwise. Sign-in: \
+AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (an app with the AuditLog.Read.All \
+application permission and admin consent); --device-code for a person at a terminal; or an existing \
+token (--access-token-file, PROVLOG_ACCESS_TOKEN, --az). With -o FILE, an interrupted or failed run \
+keeps the pages fetched so far and `--resume FILE` continues it.",
+        after_long_help = "Examples:\n  provlog fetch --since 7d -o week.json\n  provlog fetch --since 24h --status failure --format ndjson | provlog analyze -\n  provlog fetch --device-code --since 2026-11-24T00:00:00Z -o day.json\n  provlog fetch --resume week.json\n  provlog fetch --az --graph-url https://graph.microsoft.us -o week.json"
+    )]
+    Fetch(FetchArgs),
     /// Browse and export the built-in catalog
     #[command(
         subcommand,
@@ -285,6 +297,99 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FetchFormat {
+    /// One JSON array, as the portal's download writes it
+    Json,
+    /// One event per line
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// Output format
+    #[arg(help_heading = "Output", long, short = 'f', value_enum, default_value_t = FetchFormat::Json)]
+    pub format: FetchFormat,
+    /// Continue the interrupted fetch that wrote FILE (its pages are kept, none is fetched twice)
+    #[arg(help_heading = "Output", long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Stop after this many events
+    #[arg(help_heading = "Output", long, value_name = "N")]
+    pub max_events: Option<u64>,
+    /// Events per page asked of Graph ($top)
+    #[arg(help_heading = "Output", long, value_name = "N", default_value_t = 500,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: u32,
+    /// Statuses to fetch: `all` (the default), or a list of success, failure, skipped, warning
+    #[arg(
+        help_heading = "Filters",
+        long,
+        value_delimiter = ',',
+        default_value = "all"
+    )]
+    pub status: Vec<String>,
+    /// Actions to fetch (create, update, delete, disable, stagedDelete, other)
+    #[arg(help_heading = "Filters", long, value_delimiter = ',')]
+    pub action: Vec<String>,
+    /// Only events at or after this time (RFC 3339, or relative like 24h, 7d)
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only events before this time (RFC 3339, or relative like 24h, 7d)
+    #[arg(help_heading = "Filters", long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Application (service principal name or id) containing this text
+    #[arg(help_heading = "Filters", long)]
+    pub app: Option<String>,
+    /// Job id containing this text
+    #[arg(help_heading = "Filters", long)]
+    pub job: Option<String>,
+    /// Cycle id
+    #[arg(help_heading = "Filters", long)]
+    pub cycle: Option<String>,
+    /// Change id, or the start of one
+    #[arg(help_heading = "Filters", long)]
+    pub change: Option<String>,
+    /// Sign in with a device code: a URL and a code are shown, to open on any device [default
+    /// when nothing else is configured and stdin is a terminal]
+    #[arg(help_heading = "Sign-in", long, conflicts_with_all = ["access_token_file", "az"])]
+    pub device_code: bool,
+    /// Use the access token in FILE (else PROVLOG_ACCESS_TOKEN, when set)
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "FILE",
+        conflicts_with = "az"
+    )]
+    pub access_token_file: Option<PathBuf>,
+    /// Take the token from the Azure CLI (`az account get-access-token`)
+    #[arg(help_heading = "Sign-in", long)]
+    pub az: bool,
+    /// Directory (tenant) id [default: AZURE_TENANT_ID; `organizations` for --device-code]
+    #[arg(help_heading = "Sign-in", long, value_name = "ID")]
+    pub tenant: Option<String>,
+    /// Application (client) id [default: AZURE_CLIENT_ID]
+    #[arg(help_heading = "Sign-in", long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Microsoft Graph endpoint (national clouds: https://graph.microsoft.us,
+    /// https://microsoftgraph.chinacloudapi.cn, ...)
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "URL",
+        default_value = "https://graph.microsoft.com"
+    )]
+    pub graph_url: String,
+    /// Microsoft Entra sign-in endpoint (national clouds: https://login.microsoftonline.us,
+    /// https://login.chinacloudapi.cn, ...)
+    #[arg(
+        help_heading = "Sign-in",
+        long,
+        value_name = "URL",
+        default_value = "https://login.microsoftonline.com"
+    )]
+    pub authority_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RedactArg {
     /// Everything personal is replaced
     All,
@@ -470,12 +575,20 @@ pub fn with_default_command(
         "explain",
         "show",
         "diff",
+        "fetch",
         "catalog",
         "completions",
         "man",
         "help",
     ];
-    const GLOBAL_WITH_VALUE: &[&str] = &["--catalog", "--lang", "--color", "--table-style"];
+    const GLOBAL_WITH_VALUE: &[&str] = &[
+        "--catalog",
+        "--lang",
+        "--color",
+        "--table-style",
+        "-o",
+        "--output",
+    ];
     let mut i = 1;
     while i < args.len() {
         let a = args[i].to_string_lossy();
@@ -560,6 +673,8 @@ mod tests {
         assert_eq!(got, args(&["provlog", "analyze", "x.json"]));
         let got = with_default_command(args(&["provlog", "--lang", "ja", "x.json"]), tty);
         assert_eq!(got, args(&["provlog", "--lang", "ja", "analyze", "x.json"]));
+        let got = with_default_command(args(&["provlog", "-o", "w.json", "fetch"]), tty);
+        assert_eq!(got, args(&["provlog", "-o", "w.json", "fetch"]));
         let got = with_default_command(args(&["provlog", "explain", "x"]), tty);
         assert_eq!(got, args(&["provlog", "explain", "x"]));
         let got = with_default_command(args(&["provlog", "--version"]), tty);

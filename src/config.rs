@@ -256,7 +256,42 @@ impl ShowConfig {
     }
 }
 
-fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+/// `--status`: `all` (an empty list) or statuses; shared by `analyze` and `fetch`.
+pub fn parse_statuses(list: &[String]) -> Result<Vec<Status>> {
+    let mut statuses = Vec::new();
+    for s in list {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(Vec::new());
+        }
+        match Status::parse(s) {
+            Status::Unknown => {
+                bail!(
+                    "--status '{s}': expected all, or a list of success, failure, skipped, warning"
+                )
+            }
+            st => statuses.push(st),
+        }
+    }
+    Ok(statuses)
+}
+
+/// `--action`: the actions to keep (an empty list keeps all).
+pub fn parse_actions(list: &[String]) -> Result<Vec<Action>> {
+    let mut actions = Vec::new();
+    for s in list {
+        match Action::parse(s) {
+            Action::Unknown => bail!(
+                "--action '{s}': expected create, update, delete, disable, stagedDelete or other"
+            ),
+            x => actions.push(x),
+        }
+    }
+    Ok(actions)
+}
+
+/// `--since`/`--until`: RFC 3339, or a span back from `now` (`7d`).
+pub fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if let Some(d) = parse_relative(v) {
         return now.checked_sub_signed(d).with_context(|| {
             format!(
@@ -274,29 +309,8 @@ fn time_arg(name: &str, v: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
 
 impl AnalyzeConfig {
     pub fn from_args(a: &AnalyzeArgs, now: DateTime<Utc>) -> Result<AnalyzeConfig> {
-        let mut statuses = Vec::new();
-        for s in &a.status {
-            let s = s.trim();
-            if s.eq_ignore_ascii_case("all") {
-                statuses.clear();
-                break;
-            }
-            match Status::parse(s) {
-                Status::Unknown => bail!(
-                    "--status '{s}': expected all, or a list of success, failure, skipped, warning"
-                ),
-                st => statuses.push(st),
-            }
-        }
-        let mut actions = Vec::new();
-        for s in &a.action {
-            match Action::parse(s) {
-                Action::Unknown => bail!(
-                    "--action '{s}': expected create, update, delete, disable, stagedDelete or other"
-                ),
-                x => actions.push(x),
-            }
-        }
+        let statuses = parse_statuses(&a.status)?;
+        let actions = parse_actions(&a.action)?;
         let mut categories = Vec::new();
         for c in &a.category {
             match Category::parse(c.trim()) {

@@ -20,6 +20,11 @@ static REQUESTED: AtomicBool = AtomicBool::new(false);
 /// run ended in a blocked read leaves no half report behind.
 static PARTIAL: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// Set by a command that stops itself at a clean point, whatever it is waiting for
+/// (`fetch`: its network calls are abandoned on the flag, and what was fetched is kept).
+/// The handler then only raises the flag; a second Ctrl-C still ends the process at once.
+static SELF_STOPPING: AtomicBool = AtomicBool::new(false);
+
 /// How long the run may take to reach a clean stopping point.
 const GRACE: Duration = Duration::from_millis(500);
 
@@ -30,7 +35,10 @@ pub const EXIT_CODE: u8 = 130;
 /// (the process ends at once), so the error is not worth reporting.
 pub fn install() {
     let _ = ctrlc::set_handler(|| {
-        REQUESTED.store(true, Ordering::SeqCst);
+        let again = REQUESTED.swap(true, Ordering::SeqCst);
+        if SELF_STOPPING.load(Ordering::SeqCst) && !again {
+            return;
+        }
         std::thread::sleep(GRACE);
         clear_progress_line();
         remove_partial_files();
@@ -86,6 +94,12 @@ fn remove_partial_files() {
             let _ = std::fs::remove_file(p);
         }
     }
+}
+
+/// The caller stops itself on [`requested`] and keeps its output: the handler no longer
+/// ends the process after the grace period (a second Ctrl-C still does).
+pub fn stop_by_myself() {
+    SELF_STOPPING.store(true, Ordering::SeqCst);
 }
 
 /// Whether Ctrl-C was pressed.

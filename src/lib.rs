@@ -17,6 +17,7 @@ pub mod cycles;
 pub mod diff;
 pub mod error;
 pub mod event;
+pub mod fetch;
 pub mod i18n;
 pub mod input;
 pub mod interrupt;
@@ -153,6 +154,10 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
             None
         },
     };
+    // fetch writes its file itself: a stopped fetch still leaves the pages it got.
+    if let Command::Fetch(args) = &cli.command {
+        return cmd::fetch::run(args, cli.global.output.as_deref(), out, err);
+    }
     let catalog = load_catalog(&cli.global.catalog)?;
     let mut ctx = cmd::Context {
         catalog,
@@ -170,6 +175,7 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
         Command::Completions { shell } => cmd::completions::run(shell, &mut ctx)?,
         Command::Man { command, dir } => cmd::man::run(&command, dir.as_deref(), &mut ctx)?,
         Command::Catalog(c) => cmd::catalog::run(c, &mut ctx)?,
+        Command::Fetch(_) => unreachable!("fetch returned above"),
     };
     // An interrupted report stays unwritten: the temporary file goes with `out`.
     if interrupt::requested() {

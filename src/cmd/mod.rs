@@ -7,6 +7,7 @@ pub mod completions;
 pub mod diff;
 pub mod explain;
 pub mod explain_csv;
+pub mod fetch;
 pub mod man;
 pub mod show;
 

@@ -10,6 +10,7 @@ mod diff;
 mod events;
 mod explain;
 mod explain_csv;
+mod fetch;
 mod first_hour;
 mod fuzz_regressions;
 mod html;

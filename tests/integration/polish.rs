@@ -54,6 +54,7 @@ fn help_texts_are_stable() {
         ("help-show.txt", vec!["show", "--help"]),
         ("help-diff.txt", vec!["diff", "--help"]),
         ("help-catalog.txt", vec!["catalog", "--help"]),
+        ("help-fetch.txt", vec!["fetch", "--help"]),
     ] {
         let mut c = bin();
         // A fixed width, so the wrapping does not depend on the terminal running the test.
