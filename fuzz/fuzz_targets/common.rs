@@ -94,6 +94,7 @@ pub fn exercise(collected: Collect, outcome: &ReadOutcome, variant: u8) {
     let style = Style {
         lang,
         color: variant & 16 != 0,
+        ascii: variant & 32 != 0,
         width: None,
     };
     let mut out = Vec::new();
