@@ -1,6 +1,6 @@
-//! Exit status policy, in one place.
+//! Exit status policy, and the one way a line is said on stderr ([`warn`]).
 
-use std::io;
+use std::io::{self, Write};
 
 /// 0: ran fine (failures in the logs are not an error); 1: `--fail-on` tripped, or
 /// `explain` found no entry for an input; 2: bad usage or input that could not be read.
@@ -64,6 +64,15 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
                 .and_then(|j| j.io_error_kind())
                 .is_some_and(|k| k == io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Prints a warning line on stderr. Messages quote file names, headers and values from the
+/// input, so they are flattened to one line with control characters made visible; the
+/// line goes out in one write, so that nothing can cut it in half (an interrupt).
+pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
+    let line = format!("provlog: {}\n", crate::render::one_line(&msg.to_string()));
+    // A closed stderr leaves nothing to tell.
+    let _ = err.write_all(line.as_bytes());
 }
 
 #[cfg(test)]

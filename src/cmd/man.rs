@@ -25,11 +25,9 @@ pub fn run(path: &[String], dir: Option<&Path>, ctx: &mut super::Context) -> Res
         clap_mangen::generate_to(built(), dir)
             .with_context(|| format!("{}: cannot write the pages", dir.display()))?;
         let pages = pages(&built());
-        let _ = writeln!(
+        super::warn(
             err,
-            "provlog: wrote {} pages to {}",
-            pages.len(),
-            dir.display()
+            format!("wrote {} pages to {}", pages.len(), dir.display()),
         );
         return Ok(Exit::Ok);
     }

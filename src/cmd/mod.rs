@@ -54,21 +54,14 @@ impl Context<'_> {
     /// stdin is a terminal, instead of waiting for the user to type an export.
     pub fn refuse_terminal_stdin(&mut self, hint: &str) -> bool {
         if self.stdin_is_terminal {
-            let _ = writeln!(self.err, "provlog: {hint}");
+            warn(self.err, hint);
             return true;
         }
         false
     }
 }
 
-/// Prints a warning line on stderr. Messages quote file names, headers and values from the
-/// input, so they are flattened to one line with control characters made visible; the
-/// line goes out in one write, so that nothing can cut it in half (an interrupt).
-pub fn warn(err: &mut dyn Write, msg: impl std::fmt::Display) {
-    let line = format!("provlog: {}\n", crate::render::one_line(&msg.to_string()));
-    // A closed stderr leaves nothing to tell.
-    let _ = err.write_all(line.as_bytes());
-}
+pub use crate::error::warn;
 
 /// The inputs named (folders expanded), and the names that could not be read.
 pub fn expand(files: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {

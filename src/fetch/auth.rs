@@ -273,12 +273,14 @@ impl Auth {
             .add_scope(Scope::new("offline_access".to_owned()))
             .request(&self.http)
             .map_err(|e| token_error(e, "starting the device-code sign-in"))?;
-        let line = format!(
-            "provlog: to sign in, open {} and enter the code {}\n",
-            details.verification_uri().as_str(),
-            details.user_code().secret()
+        crate::error::warn(
+            &mut std::io::stderr(),
+            format!(
+                "to sign in, open {} and enter the code {}",
+                details.verification_uri().as_str(),
+                details.user_code().secret()
+            ),
         );
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
         let waits = self.waits;
         let resp = c
             .exchange_device_access_token(&details)

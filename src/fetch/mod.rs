@@ -374,13 +374,12 @@ pub fn run(cfg: Config, out: Output, err: &mut dyn Write) -> Result<Exit> {
     match stop {
         Stop::Done => {
             if progress.on {
-                let _ = writeln!(err, "provlog: fetched {so_far}");
+                crate::error::warn(err, format!("fetched {so_far}"));
             }
             Ok(Exit::Ok)
         }
         Stop::Interrupted => {
-            let line = format!("provlog: interrupted after {so_far}; {hint}\n");
-            let _ = err.write_all(line.as_bytes());
+            crate::error::warn(err, format!("interrupted after {so_far}; {hint}"));
             Ok(Exit::Interrupted)
         }
         Stop::Failed(e) => Err(anyhow!("{e:#}; fetched before that: {so_far}; {hint}")),
