@@ -307,6 +307,10 @@ impl EventSink for Analyzer<'_, '_> {
         self.out.write_error.is_some() || crate::interrupt::requested()
     }
 
+    fn wants_properties(&self) -> bool {
+        self.redactor.is_some() || self.cfg.group_by == crate::report::GroupKey::Attribute
+    }
+
     fn progress(&mut self, bytes: u64) {
         let Some(pb) = &self.progress.bar else { return };
         let pos = self.progress.base + bytes;

@@ -10,6 +10,8 @@ use serde_json::Value;
 use super::raw::{Key, Nested, RawError, RawEvent, RawParty, Scalar};
 use crate::event::{ErrorInfo, Event, ModifiedProperty, Party, Status, Step, StepType};
 
+mod nested;
+
 /// What could not be made sense of; the event is kept with those fields empty.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Damage {
@@ -29,6 +31,13 @@ impl Damage {
 }
 
 pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
+    normalize_with(raw, true)
+}
+
+/// [`normalize`], leaving `modified_properties` empty unless `properties` is true: most
+/// outputs never show them, and reading them is a good part of reading an event. What
+/// they hold that is unreadable is counted all the same.
+pub fn normalize_with(raw: &RawEvent<'_>, properties: bool) -> (Event, Damage) {
     let mut damage = Damage {
         raw: raw.wrong_fields(),
         bad_fields: 0,
@@ -54,7 +63,11 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         None => Vec::new(),
     };
     let modified_properties = match &raw.modified_properties {
-        Some(n) => parse_properties(n, &mut damage),
+        Some(n) if properties => parse_properties(n, &mut damage),
+        Some(n) => {
+            count_bad_properties(n, &mut damage);
+            Vec::new()
+        }
         None => Vec::new(),
     };
     let ev = Event {
@@ -240,6 +253,15 @@ fn is_none_code(c: &str) -> bool {
     c.eq_ignore_ascii_case("none") || c == "0" || c.eq_ignore_ascii_case("null")
 }
 
+/// Raw JSON that is not a string: what the visitors of `nested` read directly. A string
+/// holds JSON text (Log Analytics writes nested objects so), read through a `Value`.
+fn raw_json<'a>(n: &Nested<'a>) -> Option<&'a str> {
+    match n {
+        Nested::Raw(raw) if !raw.get().trim_start().starts_with('"') => Some(raw.get()),
+        _ => None,
+    }
+}
+
 /// The JSON held by a nested field: raw JSON, or a JSON string holding JSON text.
 fn nested_value(n: &Nested<'_>) -> Option<Value> {
     let text: Cow<'_, str> = match n {
@@ -280,6 +302,11 @@ fn text(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> 
 }
 
 fn parse_steps(n: &Nested<'_>, damage: &mut Damage) -> Vec<Step> {
+    if let Some(json) = raw_json(n) {
+        let (steps, bad) = nested::steps_from_json(json);
+        damage.bad_fields = damage.bad_fields.saturating_add(bad);
+        return steps;
+    }
     let Some(v) = nested_value(n) else {
         damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
@@ -341,6 +368,13 @@ pub fn parse_details_text(s: &str) -> Vec<(String, String)> {
 }
 
 fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty> {
+    if let Some(json) = raw_json(n) {
+        let (props, bad) = nested::properties_from_json(json);
+        if bad {
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
+        }
+        return props;
+    }
     let Some(v) = nested_value(n) else {
         damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
@@ -362,6 +396,21 @@ fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty
             })
         })
         .collect()
+}
+
+/// Counts what `parse_properties` would count unreadable, without building the list.
+fn count_bad_properties(n: &Nested<'_>, damage: &mut Damage) {
+    match raw_json(n) {
+        Some(json) => {
+            let listed = matches!(json.trim_start().as_bytes().first(), Some(b'[' | b'n'));
+            if !listed || !nested::holds_value(json) {
+                damage.bad_fields = damage.bad_fields.saturating_add(1);
+            }
+        }
+        None => {
+            parse_properties(n, damage);
+        }
+    }
 }
 
 /// Whether an update only touches `accountDisabled`, looking at the raw JSON without
