@@ -12,7 +12,7 @@ use crate::cycles::Cycles;
 use crate::error::Exit;
 use crate::event::{Event, Status};
 use crate::i18n::Lang;
-use crate::input::normalize::{Damage, only_account_disabled};
+use crate::input::normalize::{Damage, Need, only_account_disabled};
 use crate::input::raw::RawEvent;
 use crate::input::{self, EventSink, Input, Problem, ProblemLog};
 use crate::redact::Redactor;
@@ -135,6 +135,8 @@ struct RecordOut<'w> {
     write_error: Option<io::Error>,
     keep_records: bool,
     records: Vec<Record>,
+    /// The NDJSON line being written, reused from record to record.
+    line: Vec<u8>,
 }
 
 /// How reading the current input goes, for its summary and the lines on stderr.
@@ -173,7 +175,7 @@ impl RecordOut<'_> {
     fn emit(&mut self, rec: Record) {
         let result = match &mut self.stream {
             Stream::None => Ok(()),
-            Stream::Ndjson(w) => wire::write_ndjson(*w, &rec),
+            Stream::Ndjson(w) => wire::write_ndjson(*w, &mut self.line, &rec),
             Stream::Csv(c) => c.row(&rec),
         };
         if let Err(e) = result {
@@ -307,8 +309,14 @@ impl EventSink for Analyzer<'_, '_> {
         self.out.write_error.is_some() || crate::interrupt::requested()
     }
 
-    fn wants_properties(&self) -> bool {
-        self.redactor.is_some() || self.cfg.group_by == crate::report::GroupKey::Attribute
+    fn needs(&self) -> Need {
+        // Redaction rewrites properties and details; the attribute groups read the
+        // properties' values; the HTML report's activity is left to read everything.
+        let everything = self.redactor.is_some() || self.tally.activity.is_some();
+        Need {
+            properties: everything || self.cfg.group_by == crate::report::GroupKey::Attribute,
+            all_details: everything,
+        }
     }
 
     fn progress(&mut self, bytes: u64) {
@@ -465,6 +473,7 @@ pub fn analyze(
             write_error: None,
             keep_records,
             records: Vec::new(),
+            line: Vec::new(),
         },
         reading: Reading::default(),
         progress: Progress {

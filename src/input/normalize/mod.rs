@@ -31,13 +31,32 @@ impl Damage {
 }
 
 pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
-    normalize_with(raw, true)
+    normalize_with(raw, Need::ALL)
 }
 
-/// [`normalize`], leaving `modified_properties` empty unless `properties` is true: most
-/// outputs never show them, and reading them is a good part of reading an event. What
-/// they hold that is unreadable is counted all the same.
-pub fn normalize_with(raw: &RawEvent<'_>, properties: bool) -> (Event, Damage) {
+/// What of an event its reader's sink will look at besides what every output shows.
+/// Reading the rest is most of the cost of reading an event in full; what it holds that
+/// is unreadable is counted all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// `modified_properties` (else left empty).
+    pub properties: bool,
+    /// Every detail of every step, even of an event that will not be diagnosed (else
+    /// such an event keeps only the details `Event::identity` and `Event::failed_step`
+    /// read). An event with a status other than success, or with an error code or
+    /// reason, is diagnosed, so it always keeps them all.
+    pub all_details: bool,
+}
+
+impl Need {
+    pub const ALL: Need = Need {
+        properties: true,
+        all_details: true,
+    };
+}
+
+/// [`normalize`], reading only what `need` asks for besides what every output shows.
+pub fn normalize_with(raw: &RawEvent<'_>, need: Need) -> (Event, Damage) {
     let mut damage = Damage {
         raw: raw.wrong_fields(),
         bad_fields: 0,
@@ -58,12 +77,16 @@ pub fn normalize_with(raw: &RawEvent<'_>, properties: bool) -> (Event, Damage) {
         })
     });
     let error = error_info(raw);
+    // The condition under which `analyze` diagnoses an event: its details are read then.
+    let diagnosed = raw.status().unwrap_or(Status::Unknown) != Status::Success
+        || error.code.is_some()
+        || error.reason.is_some();
     let steps = match &raw.steps {
-        Some(n) => parse_steps(n, &mut damage),
+        Some(n) => parse_steps(n, need.all_details || diagnosed, &mut damage),
         None => Vec::new(),
     };
     let modified_properties = match &raw.modified_properties {
-        Some(n) if properties => parse_properties(n, &mut damage),
+        Some(n) if need.properties => parse_properties(n, &mut damage),
         Some(n) => {
             count_bad_properties(n, &mut damage);
             Vec::new()
@@ -301,9 +324,9 @@ fn text(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> 
     get(obj, names).and_then(value_text)
 }
 
-fn parse_steps(n: &Nested<'_>, damage: &mut Damage) -> Vec<Step> {
+fn parse_steps(n: &Nested<'_>, all_details: bool, damage: &mut Damage) -> Vec<Step> {
     if let Some(json) = raw_json(n) {
-        let (steps, bad) = nested::steps_from_json(json);
+        let (steps, bad) = nested::steps_from_json(json, all_details);
         damage.bad_fields = damage.bad_fields.saturating_add(bad);
         return steps;
     }
@@ -505,7 +528,7 @@ mod tests {
     /// What normalising finds wrong with these steps and properties.
     fn found(n: &Nested<'_>) -> (bool, bool) {
         let mut d = Damage::default();
-        parse_steps(n, &mut d);
+        parse_steps(n, true, &mut d);
         let steps = d.bad_fields > 0;
         let mut d = Damage::default();
         parse_properties(n, &mut d);

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::{parse_details_text, value_text};
@@ -173,9 +173,24 @@ enum Details<'a> {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Details<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
+/// The details every output may need, whatever the event: `Event::identity` and
+/// `Event::failed_step` read these two.
+fn always_kept(key: &str) -> bool {
+    key.eq_ignore_ascii_case("ReportableIdentifier") || key.eq_ignore_ascii_case("SkipReason")
+}
+
+/// Reads `details`; with `all` false, only the entries [`always_kept`] are kept (the
+/// others are still parsed, so that what makes them unreadable is found).
+struct DetailsSeed {
+    all: bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for DetailsSeed {
+    type Value = Details<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Details<'de>, D::Error> {
+        struct V {
+            all: bool,
+        }
         impl<'de> Visitor<'de> for V {
             type Value = Details<'de>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -184,7 +199,11 @@ impl<'de> Deserialize<'de> for Details<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Details<'de>, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-                    entries.push((k, map.next_value::<Text<'de>>()?));
+                    if self.all || always_kept(&k) {
+                        entries.push((k, map.next_value::<Text<'de>>()?));
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
                 }
                 Ok(Details::Entries(entries))
             }
@@ -214,18 +233,23 @@ impl<'de> Deserialize<'de> for Details<'de> {
                 Ok(Details::Other)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V { all: self.all })
     }
 }
 
 impl Details<'_> {
-    fn into_pairs(self) -> Vec<(String, String)> {
+    fn into_pairs(self, all: bool) -> Vec<(String, String)> {
         match self {
             Details::Entries(entries) => as_map(entries)
                 .into_iter()
                 .filter_map(|(k, v)| v.owned().map(|v| (k.into_owned(), v)))
                 .collect(),
-            Details::Text(s) => parse_details_text(&s),
+            Details::Text(s) if all => parse_details_text(&s),
+            Details::Text(s) => {
+                let mut pairs = parse_details_text(&s);
+                pairs.retain(|(k, _)| always_kept(k));
+                pairs
+            }
             Details::Other => Vec::new(),
         }
     }
@@ -270,13 +294,18 @@ enum StepItem {
     NotAnObject,
 }
 
-impl<'de> Deserialize<'de> for StepItem {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StepItemVisitor)
+impl<'de> de::DeserializeSeed<'de> for StepItemVisitor {
+    type Value = StepItem;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<StepItem, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-struct StepItemVisitor;
+/// Reads one step; `all`: every detail, else only those [`always_kept`].
+#[derive(Clone, Copy)]
+struct StepItemVisitor {
+    all: bool,
+}
 
 impl<'de> Visitor<'de> for StepItemVisitor {
     type Value = StepItem;
@@ -288,7 +317,7 @@ impl<'de> Visitor<'de> for StepItemVisitor {
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             match step_field(&k) {
                 Some(StepField::Details) => {
-                    let d = map.next_value::<Details<'de>>()?;
+                    let d = map.next_value_seed(DetailsSeed { all: self.all })?;
                     fields.push((k, StepField::Details, Field::Details(d)));
                 }
                 Some(f) => {
@@ -300,12 +329,7 @@ impl<'de> Visitor<'de> for StepItemVisitor {
                 }
             }
         }
-        let sorted = as_map(
-            fields
-                .into_iter()
-                .map(|(k, f, v)| (k, (f, v)))
-                .collect(),
-        );
+        let sorted = as_map(fields.into_iter().map(|(k, f, v)| (k, (f, v))).collect());
         let mut step = Step {
             name: None,
             step_type: StepType::Unknown,
@@ -334,7 +358,7 @@ impl<'de> Visitor<'de> for StepItemVisitor {
                     }
                 }
                 (StepField::Description, Field::Text(t)) => step.description = t.owned(),
-                (StepField::Details, Field::Details(d)) => step.details = d.into_pairs(),
+                (StepField::Details, Field::Details(d)) => step.details = d.into_pairs(self.all),
                 _ => {}
             }
         }
@@ -368,9 +392,12 @@ impl<'de> Visitor<'de> for StepItemVisitor {
 /// else is unreadable. The steps and how many elements were unreadable.
 struct Steps(Vec<Step>, u32);
 
-impl<'de> Deserialize<'de> for Steps {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
+impl<'de> de::DeserializeSeed<'de> for StepsSeed {
+    type Value = Steps;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Steps, D::Error> {
+        struct V {
+            item: StepItemVisitor,
+        }
         impl<'de> Visitor<'de> for V {
             type Value = Steps;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -379,7 +406,7 @@ impl<'de> Deserialize<'de> for Steps {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Steps, A::Error> {
                 let mut steps = Vec::with_capacity(seq.size_hint().unwrap_or(4));
                 let mut bad = 0u32;
-                while let Some(item) = seq.next_element::<StepItem>()? {
+                while let Some(item) = seq.next_element_seed(self.item)? {
                     match item {
                         StepItem::Step(s) => steps.push(s),
                         StepItem::NotAnObject => bad = bad.saturating_add(1),
@@ -388,7 +415,7 @@ impl<'de> Deserialize<'de> for Steps {
                 Ok(Steps(steps, bad))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Steps, A::Error> {
-                Ok(match StepItemVisitor.visit_map(map)? {
+                Ok(match self.item.visit_map(map)? {
                     StepItem::Step(s) => Steps(vec![s], 0),
                     StepItem::NotAnObject => Steps(Vec::new(), 1),
                 })
@@ -412,14 +439,24 @@ impl<'de> Deserialize<'de> for Steps {
                 Ok(Steps(Vec::new(), 1))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V {
+            item: StepItemVisitor { all: self.all },
+        })
     }
 }
 
+struct StepsSeed {
+    all: bool,
+}
+
 /// Steps from raw JSON that is not a string (a string holds JSON text, read the slow
-/// way): the steps, and the unreadable count `parse_steps` would add.
-pub(super) fn steps_from_json(json: &str) -> (Vec<Step>, u32) {
-    match serde_json::from_str::<Steps>(json) {
+/// way): the steps, and the unreadable count `parse_steps` would add. With `all_details`
+/// false, each step keeps only the details [`always_kept`].
+pub(super) fn steps_from_json(json: &str, all_details: bool) -> (Vec<Step>, u32) {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let steps = de::DeserializeSeed::deserialize(StepsSeed { all: all_details }, &mut de)
+        .and_then(|s| de.end().map(|()| s));
+    match steps {
         Ok(Steps(steps, bad)) => (steps, bad),
         Err(_) => (Vec::new(), 1),
     }
@@ -546,7 +583,10 @@ impl<'de> Deserialize<'de> for Properties {
 pub(super) fn properties_from_json(json: &str) -> (Vec<ModifiedProperty>, bool) {
     match serde_json::from_str::<Properties>(json) {
         Ok(Properties(Some(props))) => (props, false),
-        Ok(Properties(None)) => (Vec::new(), json.trim_start().as_bytes().first() != Some(&b'n')),
+        Ok(Properties(None)) => (
+            Vec::new(),
+            json.trim_start().as_bytes().first() != Some(&b'n'),
+        ),
         Err(_) => (Vec::new(), true),
     }
 }
