@@ -604,6 +604,64 @@ mod tests {
         );
     }
 
+    /// Steps and properties read straight from raw JSON are what reading them through a
+    /// `serde_json::Value` (the path JSON text in a cell still takes) gives: keys in sorted
+    /// order, the last of repeated keys, the first key that matches, scalars printed as
+    /// the `Value` prints them, numbers it cannot hold.
+    #[test]
+    fn raw_json_reads_as_the_value_does() {
+        let samples = [
+            r#"[{"name":"A","status":"failure","details":{"b":"2","a":"1","ReportableIdentifier":"x","reportableidentifier":"y"}}]"#,
+            r#"[{"Name":"X","name":"Y","Status":"Failure","status":"success","type":"export","provisioningStepType":"import","details":{"k":1,"k2":1.5,"k3":true,"k4":null,"k5":{"z":1,"a":[1,2]},"k6":[3],"k7":-4,"k8":1e5,"k9":12345678901234567890}}]"#,
+            r#"[{"name":"A","details":{"a":"1","a":"2","a":null}},"x",{"name":"B","details":"{\"SkipReason\":\"y\"}"}]"#,
+            r#"{"name":"one","status":"failure","details":{"SkipReason":"x"}}"#,
+            r#"[{"name":"big","details":{"n":1e400}}]"#,
+            r#"[{"name":"esc\u00e9","de\u0074ails":{"k\u0065y":"v"}}]"#,
+            r#"[{"name":"d","details":"not json"},{"details":5},{"details":[1]},{"DETAILS":{"x":"y"},"details":{"a":"b"}}]"#,
+            r#"[{"name":null,"status":3,"provisioningStepType":2,"description":{"b":1,"a":2}}]"#,
+            r#"[{"displayName":"accountDisabled","oldValue":"a","newValue":"b"},{"name":"n","NAME":"m","newValue":5},1,[2],{"oldValue":"no name"}]"#,
+            r#"[{"name":"p","oldValue":1e400}]"#,
+            "[]",
+            "null",
+            "12",
+            "true",
+            r#"{"a":1}"#,
+        ];
+        for json in samples {
+            let text = Nested::Text(Cow::Borrowed(json));
+            let raw = raw(json);
+            let fast = Nested::Raw(&raw);
+            let (mut d1, mut d2) = (Damage::default(), Damage::default());
+            assert_eq!(
+                parse_steps(&fast, true, &mut d1),
+                parse_steps(&text, true, &mut d2),
+                "steps of {json}"
+            );
+            assert_eq!(d1, d2, "damage of the steps {json}");
+            let (mut d1, mut d2, mut d3) =
+                (Damage::default(), Damage::default(), Damage::default());
+            assert_eq!(
+                parse_properties(&fast, &mut d1),
+                parse_properties(&text, &mut d2),
+                "properties of {json}"
+            );
+            count_bad_properties(&fast, &mut d3);
+            assert_eq!(d1, d2, "damage of the properties {json}");
+            assert_eq!(d1, d3, "damage of the properties not read {json}");
+        }
+        // Only the details every output reads are kept for an event not diagnosed.
+        let json = samples[0];
+        let raw = raw(json);
+        let steps = parse_steps(&Nested::Raw(&raw), false, &mut Damage::default());
+        assert_eq!(
+            steps[0].details,
+            vec![
+                ("ReportableIdentifier".to_owned(), "x".to_owned()),
+                ("reportableidentifier".to_owned(), "y".to_owned())
+            ]
+        );
+    }
+
     #[test]
     fn parties_of_a_scalar_type_are_surely_bad() {
         for (s, bad) in [

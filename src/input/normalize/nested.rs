@@ -347,16 +347,10 @@ impl<'de> Visitor<'de> for StepItemVisitor {
             done[slot] = true;
             match (f, v) {
                 (StepField::Name, Field::Text(t)) => step.name = t.owned(),
-                (StepField::Type, Field::Text(t)) => {
-                    if let Text::Str(s) = t {
-                        step.step_type = StepType::parse(&s);
-                    }
+                (StepField::Type, Field::Text(Text::Str(s))) => {
+                    step.step_type = StepType::parse(&s)
                 }
-                (StepField::Status, Field::Text(t)) => {
-                    if let Text::Str(s) = t {
-                        step.status = Status::parse(&s);
-                    }
-                }
+                (StepField::Status, Field::Text(Text::Str(s))) => step.status = Status::parse(&s),
                 (StepField::Description, Field::Text(t)) => step.description = t.owned(),
                 (StepField::Details, Field::Details(d)) => step.details = d.into_pairs(self.all),
                 _ => {}
