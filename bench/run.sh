@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # The provlog benchmark: provlog against jq, jaq, cat and a serde_json parse floor, on the
 # same generated exports, commands interleaved round by round so that machine drift
-# cancels out. Prints wall time (median), MB/s, ratios and peak memory.
+# cancels out. Prints wall time (median), MB/s, ratios and peak memory, then each target
+# of issue #20 with met or missed.
+#
+#   provlog-fail        analyze FILE --status failure --format ndjson
+#   provlog-all         analyze FILE --status all --format ndjson          (to /dev/null)
+#   provlog-all-wc      the same, piped into wc -c
+#   provlog-all-table   analyze FILE --status all                          (the table view)
 #
 #   bash bench/run.sh                 # 100 MB and 1 GB, 3 rounds
 #   SIZES="200" ROUNDS=5 bash bench/run.sh
@@ -52,22 +58,27 @@ run_one() {
     echo "$name $wall $rss" >> "$RESULTS"
 }
 
-report() { # size_mb
-    python3 - "$RESULTS" "$1" <<'PY'
+SUMMARY="$DIR/summary"; : > "$SUMMARY"
+
+report() { # size_mb input_kind size_label
+    python3 - "$RESULTS" "$1" "$2" "$3" "$SUMMARY" <<'PY'
 import sys, statistics, collections
-path, size = sys.argv[1], float(sys.argv[2])
+path, size, kind, label, summary = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 runs = collections.OrderedDict()
 for line in open(path):
     name, wall, rss = line.split()
     runs.setdefault(name, []).append((float(wall), int(rss)))
 med = {n: statistics.median(w for w, _ in v) for n, v in runs.items()}
 rss = {n: max(r for _, r in v) for n, v in runs.items()}
-base = med.get("provlog-ndjson")
+base = med.get("provlog-fail")
 print(f"{'command':<18} {'median s':>9} {'MB/s':>8} {'peak MiB':>9} {'vs provlog':>11}")
 for n in runs:
     mbs = size / med[n] if med[n] > 0 else float('inf')
     ratio = f"{med[n] / base:.2f}x" if base else "-"
     print(f"{n:<18} {med[n]:>9.3f} {mbs:>8.0f} {rss[n] / 1024:>9.1f} {ratio:>11}")
+with open(summary, "a") as out:
+    for n in runs:
+        out.write(f"{kind} {label} {n} {size} {med[n]} {rss[n]}\n")
 PY
 }
 
@@ -91,12 +102,14 @@ for size in $SIZES; do
     for r in $(seq "$ROUNDS"); do
         run_one cat cat "$json"
         run_one parse-floor "$FLOOR" "$json"
-        run_one provlog-ndjson "$PROVLOG" analyze "$json" --format ndjson
-        run_one provlog-table "$PROVLOG" analyze "$json"
+        run_one provlog-fail "$PROVLOG" analyze "$json" --status failure --format ndjson
+        run_one provlog-all "$PROVLOG" analyze "$json" --status all --format ndjson
+        run_one provlog-all-wc sh -c "$PROVLOG analyze $json --status all --format ndjson | wc -c"
+        run_one provlog-all-table "$PROVLOG" analyze "$json" --status all
         run_one jaq jaq -c "$JQ_JSON" "$json"
         if [ "$size" -le "$SKIP_JQ_ABOVE" ]; then run_one jq jq -c "$JQ_JSON" "$json"; fi
     done
-    report "$mb"
+    report "$mb" json "$size"
 
     bytes=$(stat -c %s "$ndjson"); mb=$(python3 -c "print($bytes/1e6)")
     echo "== diagnostic NDJSON, $size MiB ($bytes bytes)"
@@ -104,26 +117,42 @@ for size in $SIZES; do
     for r in $(seq "$ROUNDS"); do
         run_one cat cat "$ndjson"
         run_one parse-floor "$FLOOR" "$ndjson"
-        run_one provlog-ndjson "$PROVLOG" analyze "$ndjson" --format ndjson
+        run_one provlog-fail "$PROVLOG" analyze "$ndjson" --status failure --format ndjson
+        run_one provlog-all "$PROVLOG" analyze "$ndjson" --status all --format ndjson
         run_one jaq jaq -c "$JQ_NDJSON" "$ndjson"
         if [ "$size" -le "$SKIP_JQ_ABOVE" ]; then run_one jq jq -c "$JQ_NDJSON" "$ndjson"; fi
     done
-    report "$mb"
+    report "$mb" ndjson "$size"
 
     bytes=$(du -cb "$csv3"/*.csv | tail -1 | cut -f1); mb=$(python3 -c "print($bytes/1e6)")
     echo "== portal three-CSV set, $size MiB ($bytes bytes)"
     RESULTS="$DIR/results-csv3-$size"; : > "$RESULTS"
     for r in $(seq "$ROUNDS"); do
         run_one cat sh -c "cat $csv3/*.csv"
-        run_one provlog-ndjson "$PROVLOG" analyze "$csv3" --format ndjson
+        run_one provlog-fail "$PROVLOG" analyze "$csv3" --status failure --format ndjson
+        run_one provlog-all "$PROVLOG" analyze "$csv3" --status all --format ndjson
     done
-    report "$mb"
+    report "$mb" csv3 "$size"
 done
+
+# A small input answers at once: the 300-event fixture, median of 11 runs.
+RESULTS="$DIR/results-small"; : > "$RESULTS"
+for r in $(seq 11); do
+    run_one provlog-fail "$PROVLOG" analyze fixtures/portal-export.json --status failure --format ndjson
+    run_one provlog-all-table "$PROVLOG" analyze fixtures/portal-export.json --status all
+done
+echo "== the 300-event fixture"
+report "$(python3 -c "import os; print(os.path.getsize('fixtures/portal-export.json')/1e6)")" small 0
+
+echo "== targets (#20; medians of this run)"
+python3 bench/targets.py "$SUMMARY"
 
 echo "== hyperfine cross-check (portal JSON, first size)"
 first=$(echo "$SIZES" | cut -d' ' -f1)
 hyperfine -N --warmup 1 --runs 3 \
-    "$PROVLOG analyze $DIR/portal-$first.json --format ndjson" \
+    "$PROVLOG analyze $DIR/portal-$first.json --status failure --format ndjson" \
+    "$PROVLOG analyze $DIR/portal-$first.json --status all --format ndjson" \
     "$FLOOR $DIR/portal-$first.json" \
     "jaq -c '$JQ_JSON' $DIR/portal-$first.json" 2>/dev/null | grep -E "Time|±|Benchmark" || true
+lscpu | head -15
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"

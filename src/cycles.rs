@@ -258,6 +258,21 @@ impl Cycles {
         });
     }
 
+    /// Adds the failure diagnoses counted in `other` (by [`Cycles::failure`] alone): the
+    /// result is what calling `failure` on `self` would have given, whatever the order,
+    /// so that the diagnoses can be counted on another thread than the events.
+    pub fn add_failures(&mut self, other: Cycles) {
+        for (job, cycles) in other.by_job {
+            for (cycle, stats) in cycles {
+                self.with_slot(Some(&job), Some(&cycle), |s| {
+                    for (id, (category, n)) in stats.diagnoses {
+                        s.diagnoses.entry(id).or_insert((category, 0)).1 += n;
+                    }
+                });
+            }
+        }
+    }
+
     /// The statistics of one cycle id, merged over the jobs that logged it (cycle ids are
     /// unique per run, so this is nearly always one).
     pub fn for_cycle(&self, cycle: &str) -> Option<CycleStats> {

@@ -17,7 +17,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use self::json::JsonSink;
-use self::normalize::{Damage, normalize};
+use self::normalize::{Damage, Need, normalize_with};
 use self::raw::RawEvent;
 use self::source::Position;
 use self::source::{Chunks, Encoding};
@@ -49,6 +49,10 @@ pub trait EventSink {
     /// How many bytes of the current input have been read (for a progress bar); called
     /// now and then, not for every event.
     fn progress(&mut self, _bytes: u64) {}
+    /// What of the events `seen` wants is read besides what every output shows.
+    fn needs(&self) -> Need {
+        Need::ALL
+    }
 }
 
 /// A sink that wants every event and keeps it normalised, with every problem: for tests,
@@ -421,7 +425,7 @@ impl JsonSink for JsonAdapter<'_> {
         }
         ev.check();
         if self.sink.seen(&ev) {
-            let (event, damage) = normalize(&ev);
+            let (event, damage) = normalize_with(&ev, self.sink.needs());
             if damage.fields() > 0 {
                 let p = damage_problem(&self.label, &at(), event.change_id.as_deref(), damage);
                 self.sink.damaged(p);

@@ -27,7 +27,7 @@ pub struct JsonError {
 
 /// How large each read is. Large reads keep syscalls rare; a value larger than this grows
 /// the buffer as needed.
-pub const CHUNK: usize = 4 << 20;
+pub const CHUNK: usize = 2 << 20;
 
 /// The encoding found at the start of the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,7 @@ mod insights;
 mod layered;
 mod output_file;
 mod output_safety;
+mod parallel;
 mod platform;
 mod polish;
 mod props;

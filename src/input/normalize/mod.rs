@@ -10,6 +10,8 @@ use serde_json::Value;
 use super::raw::{Key, Nested, RawError, RawEvent, RawParty, Scalar};
 use crate::event::{ErrorInfo, Event, ModifiedProperty, Party, Status, Step, StepType};
 
+mod nested;
+
 /// What could not be made sense of; the event is kept with those fields empty.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Damage {
@@ -29,6 +31,32 @@ impl Damage {
 }
 
 pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
+    normalize_with(raw, Need::ALL)
+}
+
+/// What of an event its reader's sink will look at besides what every output shows.
+/// Reading the rest is most of the cost of reading an event in full; what it holds that
+/// is unreadable is counted all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Need {
+    /// `modified_properties` (else left empty).
+    pub properties: bool,
+    /// Every detail of every step, even of an event that will not be diagnosed (else
+    /// such an event keeps only the details `Event::identity` and `Event::failed_step`
+    /// read). An event with a status other than success, or with an error code or
+    /// reason, is diagnosed, so it always keeps them all.
+    pub all_details: bool,
+}
+
+impl Need {
+    pub const ALL: Need = Need {
+        properties: true,
+        all_details: true,
+    };
+}
+
+/// [`normalize`], reading only what `need` asks for besides what every output shows.
+pub fn normalize_with(raw: &RawEvent<'_>, need: Need) -> (Event, Damage) {
     let mut damage = Damage {
         raw: raw.wrong_fields(),
         bad_fields: 0,
@@ -49,12 +77,20 @@ pub fn normalize(raw: &RawEvent<'_>) -> (Event, Damage) {
         })
     });
     let error = error_info(raw);
+    // The condition under which `analyze` diagnoses an event: its details are read then.
+    let diagnosed = raw.status().unwrap_or(Status::Unknown) != Status::Success
+        || error.code.is_some()
+        || error.reason.is_some();
     let steps = match &raw.steps {
-        Some(n) => parse_steps(n, &mut damage),
+        Some(n) => parse_steps(n, need.all_details || diagnosed, &mut damage),
         None => Vec::new(),
     };
     let modified_properties = match &raw.modified_properties {
-        Some(n) => parse_properties(n, &mut damage),
+        Some(n) if need.properties => parse_properties(n, &mut damage),
+        Some(n) => {
+            count_bad_properties(n, &mut damage);
+            Vec::new()
+        }
         None => Vec::new(),
     };
     let ev = Event {
@@ -240,6 +276,15 @@ fn is_none_code(c: &str) -> bool {
     c.eq_ignore_ascii_case("none") || c == "0" || c.eq_ignore_ascii_case("null")
 }
 
+/// Raw JSON that is not a string: what the visitors of `nested` read directly. A string
+/// holds JSON text (Log Analytics writes nested objects so), read through a `Value`.
+fn raw_json<'a>(n: &Nested<'a>) -> Option<&'a str> {
+    match n {
+        Nested::Raw(raw) if !raw.get().trim_start().starts_with('"') => Some(raw.get()),
+        _ => None,
+    }
+}
+
 /// The JSON held by a nested field: raw JSON, or a JSON string holding JSON text.
 fn nested_value(n: &Nested<'_>) -> Option<Value> {
     let text: Cow<'_, str> = match n {
@@ -279,7 +324,12 @@ fn text(obj: &serde_json::Map<String, Value>, names: &[&str]) -> Option<String> 
     get(obj, names).and_then(value_text)
 }
 
-fn parse_steps(n: &Nested<'_>, damage: &mut Damage) -> Vec<Step> {
+fn parse_steps(n: &Nested<'_>, all_details: bool, damage: &mut Damage) -> Vec<Step> {
+    if let Some(json) = raw_json(n) {
+        let (steps, bad) = nested::steps_from_json(json, all_details);
+        damage.bad_fields = damage.bad_fields.saturating_add(bad);
+        return steps;
+    }
     let Some(v) = nested_value(n) else {
         damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
@@ -341,6 +391,13 @@ pub fn parse_details_text(s: &str) -> Vec<(String, String)> {
 }
 
 fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty> {
+    if let Some(json) = raw_json(n) {
+        let (props, bad) = nested::properties_from_json(json);
+        if bad {
+            damage.bad_fields = damage.bad_fields.saturating_add(1);
+        }
+        return props;
+    }
     let Some(v) = nested_value(n) else {
         damage.bad_fields = damage.bad_fields.saturating_add(1);
         return Vec::new();
@@ -362,6 +419,21 @@ fn parse_properties(n: &Nested<'_>, damage: &mut Damage) -> Vec<ModifiedProperty
             })
         })
         .collect()
+}
+
+/// Counts what `parse_properties` would count unreadable, without building the list.
+fn count_bad_properties(n: &Nested<'_>, damage: &mut Damage) {
+    match raw_json(n) {
+        Some(json) => {
+            let listed = matches!(json.trim_start().as_bytes().first(), Some(b'[' | b'n'));
+            if !listed || !nested::holds_value(json) {
+                damage.bad_fields = damage.bad_fields.saturating_add(1);
+            }
+        }
+        None => {
+            parse_properties(n, damage);
+        }
+    }
 }
 
 /// Whether an update only touches `accountDisabled`, looking at the raw JSON without
@@ -456,7 +528,7 @@ mod tests {
     /// What normalising finds wrong with these steps and properties.
     fn found(n: &Nested<'_>) -> (bool, bool) {
         let mut d = Damage::default();
-        parse_steps(n, &mut d);
+        parse_steps(n, true, &mut d);
         let steps = d.bad_fields > 0;
         let mut d = Damage::default();
         parse_properties(n, &mut d);
@@ -529,6 +601,64 @@ mod tests {
         assert!(
             !surely_bad_steps(&Nested::Raw(&raw("\"\\n[]\""))),
             "an escape: unknown"
+        );
+    }
+
+    /// Steps and properties read straight from raw JSON are what reading them through a
+    /// `serde_json::Value` (the path JSON text in a cell still takes) gives: keys in sorted
+    /// order, the last of repeated keys, the first key that matches, scalars printed as
+    /// the `Value` prints them, numbers it cannot hold.
+    #[test]
+    fn raw_json_reads_as_the_value_does() {
+        let samples = [
+            r#"[{"name":"A","status":"failure","details":{"b":"2","a":"1","ReportableIdentifier":"x","reportableidentifier":"y"}}]"#,
+            r#"[{"Name":"X","name":"Y","Status":"Failure","status":"success","type":"export","provisioningStepType":"import","details":{"k":1,"k2":1.5,"k3":true,"k4":null,"k5":{"z":1,"a":[1,2]},"k6":[3],"k7":-4,"k8":1e5,"k9":12345678901234567890}}]"#,
+            r#"[{"name":"A","details":{"a":"1","a":"2","a":null}},"x",{"name":"B","details":"{\"SkipReason\":\"y\"}"}]"#,
+            r#"{"name":"one","status":"failure","details":{"SkipReason":"x"}}"#,
+            r#"[{"name":"big","details":{"n":1e400}}]"#,
+            r#"[{"name":"esc\u00e9","de\u0074ails":{"k\u0065y":"v"}}]"#,
+            r#"[{"name":"d","details":"not json"},{"details":5},{"details":[1]},{"DETAILS":{"x":"y"},"details":{"a":"b"}}]"#,
+            r#"[{"name":null,"status":3,"provisioningStepType":2,"description":{"b":1,"a":2}}]"#,
+            r#"[{"displayName":"accountDisabled","oldValue":"a","newValue":"b"},{"name":"n","NAME":"m","newValue":5},1,[2],{"oldValue":"no name"}]"#,
+            r#"[{"name":"p","oldValue":1e400}]"#,
+            "[]",
+            "null",
+            "12",
+            "true",
+            r#"{"a":1}"#,
+        ];
+        for json in samples {
+            let text = Nested::Text(Cow::Borrowed(json));
+            let raw = raw(json);
+            let fast = Nested::Raw(&raw);
+            let (mut d1, mut d2) = (Damage::default(), Damage::default());
+            assert_eq!(
+                parse_steps(&fast, true, &mut d1),
+                parse_steps(&text, true, &mut d2),
+                "steps of {json}"
+            );
+            assert_eq!(d1, d2, "damage of the steps {json}");
+            let (mut d1, mut d2, mut d3) =
+                (Damage::default(), Damage::default(), Damage::default());
+            assert_eq!(
+                parse_properties(&fast, &mut d1),
+                parse_properties(&text, &mut d2),
+                "properties of {json}"
+            );
+            count_bad_properties(&fast, &mut d3);
+            assert_eq!(d1, d2, "damage of the properties {json}");
+            assert_eq!(d1, d3, "damage of the properties not read {json}");
+        }
+        // Only the details every output reads are kept for an event not diagnosed.
+        let json = samples[0];
+        let raw = raw(json);
+        let steps = parse_steps(&Nested::Raw(&raw), false, &mut Damage::default());
+        assert_eq!(
+            steps[0].details,
+            vec![
+                ("ReportableIdentifier".to_owned(), "x".to_owned()),
+                ("reportableidentifier".to_owned(), "y".to_owned())
+            ]
         );
     }
 
