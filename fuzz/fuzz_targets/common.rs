@@ -42,6 +42,7 @@ pub fn exercise(collected: Collect, outcome: &ReadOutcome, variant: u8) {
     let mut groups = Groups::default();
     let mut records = Vec::new();
     let mut ndjson = Vec::new();
+    let mut line = Vec::new();
     let mut csv = render::csv::CsvOut::new(Vec::new(), variant & 8 != 0).expect("in memory");
     let mut summary = Summary {
         read: collected.seen,
@@ -72,7 +73,7 @@ pub fn exercise(collected: Collect, outcome: &ReadOutcome, variant: u8) {
             facts,
         };
         groups.add(group_by, &rec);
-        render::wire::write_ndjson(&mut ndjson, &rec).expect("in memory");
+        render::wire::write_ndjson(&mut ndjson, &mut line, &rec).expect("in memory");
         csv.row(&rec).expect("in memory");
         records.push(rec);
     }
