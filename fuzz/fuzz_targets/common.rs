@@ -6,9 +6,9 @@
 use std::sync::OnceLock;
 
 use provlog::catalog::Catalog;
-use provlog::i18n::Lang;
 use provlog::classify::{classify_event, event_facts};
 use provlog::event::Status;
+use provlog::i18n::Lang;
 use provlog::input::{Collect, ReadOutcome};
 use provlog::render::{self, Style};
 use provlog::report::{GroupKey, Groups, Record, Report, Summary};

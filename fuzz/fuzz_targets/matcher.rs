@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use provlog::catalog::System;
-use provlog::i18n::Lang;
 use provlog::classify::{Context, explain};
+use provlog::i18n::Lang;
 
 mod common;
 
