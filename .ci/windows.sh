@@ -22,24 +22,8 @@ fail() {
     echo "windows: FAILED: $*" >&2
     exit 1
 }
-as_root() {
-    if [ "$(id -u)" = 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo -n "$@"
-    else
-        return 1
-    fi
-}
-apt_updated=false
-apt_install() {
-    command -v apt-get >/dev/null 2>&1 || return 1
-    if ! $apt_updated; then
-        as_root apt-get update -qq >/dev/null || return 1
-        apt_updated=true
-    fi
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 elapsed() { echo "$((SECONDS - $1))s"; }
 
 triple=x86_64-pc-windows-gnu
@@ -56,7 +40,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx "$triple"; then
 fi
 if ! command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1; then
     say "installing gcc-mingw-w64-x86-64"
-    apt_install gcc-mingw-w64-x86-64 || {
+    apt_install --no-install-recommends gcc-mingw-w64-x86-64 || {
         say "SKIPPED: MinGW-w64 (gcc-mingw-w64-x86-64) could not be installed; Windows is NOT checked"
         exit 0
     }
@@ -80,7 +64,7 @@ find_wine() { command -v wine64 || { [ -x /usr/lib/wine/wine64 ] && echo /usr/li
 wine=$(find_wine)
 if [ -z "$wine" ]; then
     say "installing wine"
-    apt_install wine64 wine >/dev/null 2>&1 || true
+    apt_install --no-install-recommends wine64 wine >/dev/null 2>&1 || true
     wine=$(find_wine)
 fi
 if [ -z "$wine" ]; then
@@ -231,7 +215,7 @@ grep -q '^provlog ' "$out/wine/1.out" || fail "the Windows binary's --version is
 t=$SECONDS
 locales="$(cd "$target" && pwd)/locale"
 if [ ! -f /usr/share/i18n/locales/ja_JP ]; then
-    apt_install locales || true
+    apt_install --no-install-recommends locales || true
 fi
 if ! { [ -d "$locales/ja_JP.UTF-8" ] || { mkdir -p "$locales" &&
     localedef -i ja_JP -f UTF-8 "$locales/ja_JP.UTF-8" >/dev/null 2>&1; }; }; then

@@ -31,22 +31,14 @@ fail() {
     exit 1
 }
 
-as_root() {
-    if [ "$(id -u)" = 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo -n "$@"
-    else
-        return 1
-    fi
-}
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 find_chromium() { command -v chromium || command -v chromium-browser || true; }
 chrome=$(find_chromium)
 if [ -z "$chrome" ] && command -v apt-get >/dev/null 2>&1; then
     say "installing chromium"
-    if as_root apt-get update -qq >/dev/null &&
-        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null; then
+    if apt_install chromium; then
         chrome=$(find_chromium)
     fi
 fi
@@ -56,8 +48,7 @@ if [ -z "$chrome" ]; then
 fi
 # A Japanese font makes the --lang ja screenshot legible; the checks do not need it.
 if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=ja 2>/dev/null)" ]; then
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq fonts-ipafont-gothic \
-        >/dev/null 2>&1 || say "no Japanese font (the ja screenshot shows boxes)"
+    apt_install fonts-ipafont-gothic 2>/dev/null || say "no Japanese font (the ja screenshot shows boxes)"
 fi
 command -v python3 >/dev/null 2>&1 || fail "python3 is needed to read the JSON reports"
 

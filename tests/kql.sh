@@ -23,23 +23,13 @@ fail() {
     exit 1
 }
 
-as_root() {
-    if [ "$(id -u)" = 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null 2>&1; then
-        sudo -n "$@"
-    else
-        return 1
-    fi
-}
+# shellcheck source=.ci/lib.sh
+. .ci/lib.sh
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         say "installing Debian's nodejs and npm"
-        if ! { as_root apt-get update -qq >/dev/null &&
-            DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null; }; then
-            say "could not install nodejs and npm"
-        fi
+        apt_install nodejs npm || say "could not install nodejs and npm"
     fi
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         say "SKIPPED: Node.js and npm are not installed and could not be installed (no network, apt or root)"
