@@ -175,6 +175,9 @@ fn dispatch(cli: Cli, err: &mut dyn Write) -> Result<Exit> {
         Command::Completions { shell } => cmd::completions::run(shell, &mut ctx)?,
         Command::Man { command, dir } => cmd::man::run(&command, dir.as_deref(), &mut ctx)?,
         Command::Catalog(c) => cmd::catalog::run(c, &mut ctx)?,
+        // Unreachable whatever the input: the `if let` above returns for every fetch; fetch
+        // takes the output by value (it commits its file even when stopped), so it cannot
+        // go through `ctx` like the others.
         Command::Fetch(_) => unreachable!("fetch returned above"),
     };
     // An interrupted report stays unwritten: the temporary file goes with `out`.
