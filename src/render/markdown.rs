@@ -6,8 +6,8 @@
 use std::io::{self, Write};
 
 use super::text::{
-    attribute_name, cycle_cells, diagnoses_text, more, no_events_text, persistent_text,
-    priority_text, retry_line, summary_lines, warning_lines,
+    attribute_columns, attribute_name, cycle_cells, cycle_columns, diagnoses_text, more,
+    no_events_text, persistent_text, priority_text, retry_line, summary_lines, warning_lines,
 };
 use super::{Style, one_line, shorten};
 use crate::i18n::{Label, Msg, t};
@@ -228,17 +228,7 @@ pub fn render(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
 
 fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     let lang = style.lang;
-    writeln!(
-        w,
-        "| {} | {} | {} | {} | {} | {} | {} |",
-        t(lang, Msg::Cycle),
-        t(lang, Msg::TimeSpan),
-        t(lang, Msg::EventsCol),
-        t(lang, Msg::Action),
-        t(lang, Msg::Status),
-        t(lang, Msg::TopDiagnoses),
-        t(lang, Msg::Selected)
-    )?;
+    writeln!(w, "| {} |", cycle_columns(lang).join(" | "))?;
     writeln!(w, "|---|---|---:|---|---|---|---:|")?;
     for g in &r.groups {
         let mut id = format!("`{}`", g.key.replace('`', "'"));
@@ -267,16 +257,7 @@ fn cycles(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
 fn attributes(w: &mut dyn Write, r: &Report, style: Style) -> io::Result<()> {
     let lang = style.lang;
     if !r.groups.is_empty() {
-        writeln!(
-            w,
-            "| {} | {} | {} | {} | {} | {} |",
-            t(lang, Msg::Attribute),
-            t(lang, Msg::Identity),
-            t(lang, Msg::OffendingValue),
-            t(lang, Msg::Diagnosis),
-            t(lang, Msg::Count),
-            t(lang, Msg::Detail)
-        )?;
+        writeln!(w, "| {} |", attribute_columns(lang).join(" | "))?;
         writeln!(w, "|---|---|---|---|---:|---|")?;
         for g in &r.groups {
             for row in &g.attribute_rows {

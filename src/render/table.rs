@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::text::{
-    aligned_pairs, attribute_name, cycle_cells, diagnoses_text, diagnosis_heading, more,
-    no_events_text, persistent_text, priority_text, retry_line, summary_lines, unicode_width,
-    warning_lines,
+    aligned_pairs, attribute_columns, attribute_name, cycle_cells, cycle_columns, diagnoses_text,
+    diagnosis_heading, more, no_events_text, persistent_text, priority_text, retry_line,
+    summary_lines, unicode_width, warning_lines,
 };
 use super::{Style, one_line, shorten};
 use crate::catalog::Category;
@@ -413,19 +413,7 @@ fn key_table(w: &mut dyn Write, groups: &[Group], by: GroupKey, style: &Style) -
 fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
     let lang = style.lang;
     let mut table = new_table(style);
-    header(
-        &mut table,
-        &[
-            t(lang, Msg::Cycle),
-            t(lang, Msg::TimeSpan),
-            t(lang, Msg::EventsCol),
-            t(lang, Msg::Action),
-            t(lang, Msg::Status),
-            t(lang, Msg::TopDiagnoses),
-            t(lang, Msg::Selected),
-        ],
-        style,
-    );
+    header(&mut table, &cycle_columns(lang), style);
     for g in groups {
         let mut id = one_line(&g.key);
         let Some(c) = &g.cycle else {
@@ -463,18 +451,7 @@ fn cycle_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result
 fn attribute_table(w: &mut dyn Write, groups: &[Group], style: &Style) -> io::Result<()> {
     let lang = style.lang;
     let mut table = new_table(style);
-    header(
-        &mut table,
-        &[
-            t(lang, Msg::Attribute),
-            t(lang, Msg::Identity),
-            t(lang, Msg::OffendingValue),
-            t(lang, Msg::Diagnosis),
-            t(lang, Msg::Count),
-            t(lang, Msg::Detail),
-        ],
-        style,
-    );
+    header(&mut table, &attribute_columns(lang), style);
     for g in groups {
         for (i, r) in g.attribute_rows.iter().enumerate() {
             let name = if i == 0 {

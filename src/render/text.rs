@@ -389,6 +389,31 @@ pub fn counts_line<K: Copy>(
         .join(sep)
 }
 
+/// The columns of the cycle view (`--group-by cycle`), as the table and Markdown head them.
+pub fn cycle_columns(lang: Lang) -> [&'static str; 7] {
+    [
+        t(lang, Msg::Cycle),
+        t(lang, Msg::TimeSpan),
+        t(lang, Msg::EventsCol),
+        t(lang, Msg::Action),
+        t(lang, Msg::Status),
+        t(lang, Msg::TopDiagnoses),
+        t(lang, Msg::Selected),
+    ]
+}
+
+/// The columns of the attribute view (`--group-by attribute`).
+pub fn attribute_columns(lang: Lang) -> [&'static str; 6] {
+    [
+        t(lang, Msg::Attribute),
+        t(lang, Msg::Identity),
+        t(lang, Msg::OffendingValue),
+        t(lang, Msg::Diagnosis),
+        t(lang, Msg::Count),
+        t(lang, Msg::Detail),
+    ]
+}
+
 /// The cells of one cycle of the cycle view: span, by action, by status, top diagnoses.
 pub fn cycle_cells(c: &CycleStats, lang: Lang, sep: &str) -> [String; 4] {
     let span = match (c.first, c.last) {
