@@ -65,9 +65,14 @@ pub use crate::error::warn;
 
 /// The inputs named (folders expanded), and the names that could not be read.
 pub fn expand(files: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
+    split(input::expand(files))
+}
+
+/// The inputs found, apart from the names that could not be read.
+pub fn split(items: Vec<Result<Input, Problem>>) -> (Vec<Input>, Vec<Problem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
-    for item in input::expand(files) {
+    for item in items {
         match item {
             Ok(i) => inputs.push(i),
             Err(p) => problems.push(p),

@@ -50,9 +50,7 @@ pub fn run(args: AnalyzeArgs, ctx: &mut Context) -> Result<Exit> {
     for note in notes {
         ctx.warn(note);
     }
-    let (inputs, problems): (Vec<_>, Vec<_>) = expanded.into_iter().partition(|i| i.is_ok());
-    let inputs: Vec<Input> = inputs.into_iter().flatten().collect();
-    let problems: Vec<Problem> = problems.into_iter().filter_map(|p| p.err()).collect();
+    let (inputs, problems) = super::split(expanded);
     let bom = ctx.bom(args.bom, args.no_bom);
     analyze(
         &mut cfg,
