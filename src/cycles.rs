@@ -273,6 +273,22 @@ impl Cycles {
         }
     }
 
+    /// Adds the statistics of a later part of the input (see `input::split`): the
+    /// result is what seeing both parts' events in order would have given.
+    pub fn absorb(&mut self, later: Cycles) {
+        for (job, cycles) in later.by_job {
+            let mine = self.by_job.entry(job).or_default();
+            for (cycle, stats) in cycles {
+                match mine.get_mut(&cycle) {
+                    Some(s) => s.merge(&stats),
+                    None => {
+                        mine.insert(cycle, stats);
+                    }
+                }
+            }
+        }
+    }
+
     /// The statistics of one cycle id, merged over the jobs that logged it (cycle ids are
     /// unique per run, so this is nearly always one).
     pub fn for_cycle(&self, cycle: &str) -> Option<CycleStats> {

@@ -56,12 +56,197 @@ impl JsonStats {
     }
 }
 
+#[derive(Debug, Clone, Copy)]
 enum State {
     Top,
-    /// Inside the top-level array; `first` until the first element is read.
+    /// Inside the top-level array; `first` until the first element is read (and again
+    /// after stopping at a limit: a value is next, with its comma already read).
     Array {
         first: bool,
     },
+}
+
+/// Where [`JsonRead::run`] stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// The end of the input.
+    Eof,
+    /// At the first value (an element of the top-level array, or an NDJSON line) that
+    /// starts at or past the limit: `src.offset()` is its start.
+    Limit,
+}
+
+/// Reads the top-level values of an input, possibly in parts: [`JsonRead::run`] stops at
+/// a limit and goes on from there with another `Chunks` over the rest (see `split`).
+#[derive(Debug, Clone)]
+pub struct JsonRead {
+    state: State,
+    record: u64,
+    next_report: u64,
+    pub stats: JsonStats,
+}
+
+impl Default for JsonRead {
+    fn default() -> Self {
+        JsonRead {
+            state: State::Top,
+            record: 0,
+            next_report: PROGRESS_EVERY,
+            stats: JsonStats::default(),
+        }
+    }
+}
+
+impl JsonRead {
+    /// A reader of the middle of a top-level array, at an element (its comma read).
+    pub fn in_array() -> Self {
+        JsonRead {
+            state: State::Array { first: true },
+            stats: JsonStats {
+                first: b'[',
+                ..JsonStats::default()
+            },
+            ..JsonRead::default()
+        }
+    }
+
+    /// A reader of NDJSON from the start of a line.
+    pub fn in_lines(src: &mut Chunks) -> Self {
+        src.set_line_delimited();
+        JsonRead {
+            stats: JsonStats {
+                first: b'{',
+                line_delimited: true,
+                ..JsonStats::default()
+            },
+            ..JsonRead::default()
+        }
+    }
+
+    /// Reads values from `src` until its end, or (with `limit`) until a value that starts
+    /// at or past that offset. Returns the first syntax error that could not be stepped
+    /// over; events before it have been delivered. In NDJSON a broken line is reported
+    /// through `sink.rejected` and reading goes on.
+    pub fn run(
+        &mut self,
+        src: &mut Chunks,
+        sink: &mut dyn JsonSink,
+        limit: Option<u64>,
+    ) -> Result<End, JsonError> {
+        let stats = &mut self.stats;
+        let record = &mut self.record;
+        loop {
+            if sink.stop() {
+                return Ok(End::Eof);
+            }
+            if src.offset() >= self.next_report {
+                sink.progress(src.offset());
+                self.next_report = src.offset() + PROGRESS_EVERY;
+            }
+            if !skip_ws(src)? {
+                return match self.state {
+                    State::Top => Ok(End::Eof),
+                    State::Array { .. } => Err(src.error_at(
+                        0,
+                        "expected ',' or ']' but the input ended (the file looks truncated)",
+                    )),
+                };
+            }
+            // skip_ws returned true: the buffer holds at least one byte.
+            let c = src.data()[0];
+            if stats.first == 0 {
+                stats.first = c;
+            }
+            match self.state {
+                State::Top if c == b'[' => {
+                    src.consume(1);
+                    self.state = State::Array { first: true };
+                    continue;
+                }
+                State::Array { .. } if c == b']' => {
+                    src.consume(1);
+                    self.state = State::Top;
+                    continue;
+                }
+                State::Array { first: false } => {
+                    if c != b',' {
+                        return Err(src.error_at(0, "expected ',' or ']' between array elements"));
+                    }
+                    // A trailing comma before the array's `]`: seen in the buffer in the
+                    // common case; when white space runs past it, the comma's position is
+                    // taken now (rarely), while it is still in the buffer.
+                    let next = src.data()[1..]
+                        .iter()
+                        .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
+                    let pos = next.is_none().then(|| src.position_of(0));
+                    if next == Some(&b']') {
+                        stats.trailing_comma(|| src.position_of(0), b']');
+                        src.consume(1);
+                        continue;
+                    }
+                    src.consume(1);
+                    if !skip_ws(src)? {
+                        return Err(src.error_at(
+                            0,
+                            "expected a value after ',' but the input ended (the file looks truncated)",
+                        ));
+                    }
+                    if let Some(pos) = pos
+                        && src.data()[0] == b']'
+                    {
+                        stats.trailing_comma(|| pos, b']');
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            let top_level = matches!(self.state, State::Top);
+            if let Some(limit) = limit
+                && src.offset() >= limit
+                && (!top_level || src.line_delimited())
+            {
+                if !top_level {
+                    self.state = State::Array { first: true };
+                }
+                return Ok(End::Limit);
+            }
+            if let State::Array { first } = &mut self.state {
+                *first = false;
+            }
+            match parse_one(src, sink, record, stats) {
+                Ok(()) if top_level => {
+                    stats.values += 1;
+                    if stats.values == 1 && newline_follows(src) {
+                        src.set_line_delimited();
+                        stats.line_delimited = true;
+                    }
+                }
+                Ok(()) => {}
+                Err(e) if top_level && src.line_delimited() => {
+                    // One broken NDJSON line: report it and go on with the next line.
+                    *record += 1;
+                    let start = src.position_of(0);
+                    let why = format!(
+                        "this line is not a JSON object: {} at line {}, column {}",
+                        e.message, e.pos.line, e.pos.column
+                    );
+                    sink.rejected(
+                        *record,
+                        Position {
+                            line: start.line,
+                            column: 0,
+                        },
+                        why,
+                        Some("ndjson-line"),
+                    );
+                    if !src.skip_line() {
+                        return Ok(End::Eof);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
 }
 
 /// Reads every top-level value of `src`, sending events to `sink`. Returns the first
@@ -72,111 +257,10 @@ pub fn read_json(
     sink: &mut dyn JsonSink,
     stats: &mut JsonStats,
 ) -> Result<(), JsonError> {
-    let mut state = State::Top;
-    let mut record: u64 = 0;
-    let mut next_report = PROGRESS_EVERY;
-    loop {
-        if sink.stop() {
-            return Ok(());
-        }
-        if src.offset() >= next_report {
-            sink.progress(src.offset());
-            next_report = src.offset() + PROGRESS_EVERY;
-        }
-        if !skip_ws(src)? {
-            return match state {
-                State::Top => Ok(()),
-                State::Array { .. } => Err(src.error_at(
-                    0,
-                    "expected ',' or ']' but the input ended (the file looks truncated)",
-                )),
-            };
-        }
-        // skip_ws returned true: the buffer holds at least one byte.
-        let c = src.data()[0];
-        if stats.first == 0 {
-            stats.first = c;
-        }
-        match state {
-            State::Top if c == b'[' => {
-                src.consume(1);
-                state = State::Array { first: true };
-                continue;
-            }
-            State::Array { .. } if c == b']' => {
-                src.consume(1);
-                state = State::Top;
-                continue;
-            }
-            State::Array { first: false } => {
-                if c != b',' {
-                    return Err(src.error_at(0, "expected ',' or ']' between array elements"));
-                }
-                // A trailing comma before the array's `]`: seen in the buffer in the common
-                // case; when white space runs past it, the comma's position is taken now
-                // (rarely), while it is still in the buffer.
-                let next = src.data()[1..]
-                    .iter()
-                    .find(|b| !matches!(b, b' ' | b'\n' | b'\r' | b'\t'));
-                let pos = next.is_none().then(|| src.position_of(0));
-                if next == Some(&b']') {
-                    stats.trailing_comma(|| src.position_of(0), b']');
-                    src.consume(1);
-                    continue;
-                }
-                src.consume(1);
-                if !skip_ws(src)? {
-                    return Err(src.error_at(
-                        0,
-                        "expected a value after ',' but the input ended (the file looks truncated)",
-                    ));
-                }
-                if let Some(pos) = pos
-                    && src.data()[0] == b']'
-                {
-                    stats.trailing_comma(|| pos, b']');
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        let top_level = matches!(state, State::Top);
-        if let State::Array { first } = &mut state {
-            *first = false;
-        }
-        match parse_one(src, sink, &mut record, stats) {
-            Ok(()) if top_level => {
-                stats.values += 1;
-                if stats.values == 1 && newline_follows(src) {
-                    src.set_line_delimited();
-                    stats.line_delimited = true;
-                }
-            }
-            Ok(()) => {}
-            Err(e) if top_level && src.line_delimited() => {
-                // One broken NDJSON line: report it and go on with the next line.
-                record += 1;
-                let start = src.position_of(0);
-                let why = format!(
-                    "this line is not a JSON object: {} at line {}, column {}",
-                    e.message, e.pos.line, e.pos.column
-                );
-                sink.rejected(
-                    record,
-                    Position {
-                        line: start.line,
-                        column: 0,
-                    },
-                    why,
-                    Some("ndjson-line"),
-                );
-                if !src.skip_line() {
-                    return Ok(());
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    let mut read = JsonRead::default();
+    let result = read.run(src, sink, None);
+    *stats = read.stats;
+    result.map(|_| ())
 }
 
 /// Whether a newline comes before the next value (the first sign of NDJSON).

@@ -10,6 +10,7 @@ pub mod json;
 pub mod normalize;
 pub mod raw;
 pub mod source;
+pub mod split;
 
 use std::fmt;
 use std::fs::File;
@@ -332,6 +333,16 @@ pub fn read(input: &Input, sink: &mut dyn EventSink) -> ReadOutcome {
     }
 }
 
+/// Reads one input like [`read`], a big JSON file on `threads` threads (see `split`).
+pub fn read_parallel<S: split::Split>(input: &Input, sink: &mut S, threads: usize) -> ReadOutcome {
+    if let Input::File(p) = input
+        && let Some(outcome) = split::read_split(p, &input.label(), sink, threads)
+    {
+        return outcome;
+    }
+    read(input, sink)
+}
+
 /// Reads an export held in memory, with the same detection and readers as a file (for
 /// tests and fuzzing, which need no file system).
 pub fn read_bytes(label: &str, bytes: &[u8], sink: &mut dyn EventSink) -> ReadOutcome {
@@ -489,6 +500,20 @@ fn read_json_stream(
     let mut stats = json::JsonStats::default();
     let result = json::read_json(&mut chunks, &mut adapter, &mut stats);
     outcome.bytes = chunks.offset();
+    let (diagnostic, events) = (adapter.diagnostic, adapter.events);
+    conclude_json(outcome, label, &stats, diagnostic, events);
+    result.map_err(|e| Problem::at(label, &e.pos, e.message))
+}
+
+/// Names the shape of a JSON input from what its reader saw, with the note on trailing
+/// commas read as if they were not there.
+fn conclude_json(
+    outcome: &mut ReadOutcome,
+    label: &str,
+    stats: &json::JsonStats,
+    diagnostic: bool,
+    events: u64,
+) {
     if let Some((pos, closer)) = stats.first_trailing_comma {
         let more = stats.trailing_commas.saturating_sub(1);
         let p = Problem::at(
@@ -509,12 +534,11 @@ fn read_json_stream(
     }
     outcome.format = Some(match (stats.first, stats.values, stats.line_delimited) {
         (b'[', _, _) => Format::JsonArray,
-        (_, _, true) if adapter.diagnostic => Format::DiagnosticNdjson,
+        (_, _, true) if diagnostic => Format::DiagnosticNdjson,
         (_, v, true) if v > 1 => Format::Ndjson,
-        (_, v, _) if v > 1 || adapter.events > 1 => Format::GraphPages,
+        (_, v, _) if v > 1 || events > 1 => Format::GraphPages,
         _ => Format::JsonObject,
     });
-    result.map_err(|e| Problem::at(label, &e.pos, e.message))
 }
 
 fn read_csv_stream(
@@ -523,7 +547,7 @@ fn read_csv_stream(
     sink: &mut dyn EventSink,
     outcome: &mut ReadOutcome,
 ) -> Result<(), Problem> {
-    let mut rdr = csv::reader(Box::new(chunks.into_reader()) as Box<dyn Read + Send>);
+    let mut rdr = csv::reader(chunks.into_reader());
     let headers = csv::read_headers(&mut rdr).map_err(|m| Problem::at_line(label, 1, m))?;
     let kind = csv::classify_headers(&headers).map_err(|m| Problem::at_line(label, 1, m))?;
     match kind {

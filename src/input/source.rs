@@ -206,10 +206,26 @@ fn read_ahead(mut inner: impl Read, tx: SyncSender<Filled>, empties: Receiver<Ve
     }
 }
 
+/// Where a [`Chunks`] gets its bytes.
+enum Feed {
+    /// From a reader on its own thread, a chunk ahead ([`read_ahead`]).
+    Ahead {
+        rx: Receiver<Filled>,
+        empties: Sender<Vec<u8>>,
+    },
+    /// Read when asked, on the calling thread: for a part of a file read by one of the
+    /// threads that read a file in parts (`split`), which must not read far past its part.
+    /// The first read is `first` bytes, later ones `CHUNK / 8`.
+    Direct {
+        inner: Box<dyn Read + Send>,
+        first: usize,
+        spare: Option<Vec<u8>>,
+    },
+}
+
 /// A window over the decoded input: `data()` is what has not been consumed yet.
 pub struct Chunks {
-    rx: Receiver<Filled>,
-    empties: Sender<Vec<u8>>,
+    feed: Feed,
     label: String,
     buf: Vec<u8>,
     /// Where the input's bytes begin in `buf` (the rest of the reserve is unused).
@@ -236,10 +252,38 @@ impl Chunks {
         let (tx, rx) = sync_channel(AHEAD);
         let (empties, empties_rx) = channel();
         std::thread::spawn(move || read_ahead(inner, tx, empties_rx));
+        Chunks::with_feed(Feed::Ahead { rx, empties }, label.into())
+    }
+
+    /// Input that starts `offset` bytes into a file, at `line` and `col` (0-based) there
+    /// when known (else counted from line 1: the caller then does not use positions), read
+    /// on this thread; the first read is `first` bytes.
+    pub fn at(
+        inner: Box<dyn Read + Send>,
+        label: impl Into<String>,
+        offset: u64,
+        (line, col): (u64, u64),
+        first: usize,
+        spare: Option<Vec<u8>>,
+    ) -> Self {
+        let mut c = Chunks::with_feed(
+            Feed::Direct {
+                inner,
+                first: first.max(1),
+                spare,
+            },
+            label.into(),
+        );
+        c.offset0 = offset;
+        c.line0 = line;
+        c.col0 = col;
+        c
+    }
+
+    fn with_feed(feed: Feed, label: String) -> Self {
         Chunks {
-            rx,
-            empties,
-            label: label.into(),
+            feed,
+            label,
             buf: Vec::new(),
             base: 0,
             start: 0,
@@ -326,10 +370,42 @@ impl Chunks {
         self.offset0 + (self.start - self.base) as u64
     }
 
-    fn recycle(&self, buf: Vec<u8>) {
-        if buf.capacity() >= RESERVE + CHUNK {
-            // The reader may have finished; then the buffer is simply dropped.
-            let _ = self.empties.send(buf);
+    fn recycle(&mut self, buf: Vec<u8>) {
+        match &mut self.feed {
+            Feed::Ahead { empties, .. } => {
+                if buf.capacity() >= RESERVE + CHUNK {
+                    // The reader may have finished; then the buffer is simply dropped.
+                    let _ = empties.send(buf);
+                }
+            }
+            Feed::Direct { spare, .. } => *spare = Some(buf),
+        }
+    }
+
+    /// The next chunk, `RESERVE` bytes of room and then the data (none at the end).
+    fn next_chunk(&mut self) -> Option<Filled> {
+        match &mut self.feed {
+            Feed::Ahead { rx, .. } => rx.recv().ok(),
+            Feed::Direct {
+                inner,
+                first,
+                spare,
+            } => {
+                let want = std::mem::replace(first, CHUNK / 8);
+                let mut buf = spare.take().unwrap_or_default();
+                buf.resize(RESERVE + want, 0);
+                let mut n = 0;
+                while n < want {
+                    match inner.read(&mut buf[RESERVE + n..]) {
+                        Ok(0) => break,
+                        Ok(k) => n += k,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) => return Some(Err(e)),
+                    }
+                }
+                buf.truncate(RESERVE + n);
+                Some(Ok(buf))
+            }
         }
     }
 
@@ -338,13 +414,13 @@ impl Chunks {
         if self.eof {
             return Ok(false);
         }
-        let next = match self.rx.recv() {
-            Ok(Ok(next)) => next,
-            Ok(Err(e)) => {
+        let next = match self.next_chunk() {
+            Some(Ok(next)) => next,
+            Some(Err(e)) => {
                 self.eof = true;
                 return Err(e);
             }
-            Err(_) => {
+            None => {
                 self.eof = true;
                 return Ok(false);
             }
@@ -438,13 +514,33 @@ impl Chunks {
         self.line_delimited = true;
     }
 
+    /// The buffer, to be given to the next `Chunks::at` (a block's buffer is large, and
+    /// allocating it afresh for every block costs page faults).
+    pub fn into_buffer(self) -> Vec<u8> {
+        match self.feed {
+            Feed::Direct {
+                spare: Some(spare), ..
+            } if spare.capacity() > self.buf.capacity() => spare,
+            _ => self.buf,
+        }
+    }
+
+    /// Line and column (0-based) of `data()[0]`: where reading the rest would start.
+    pub fn line_col(&self) -> (u64, u64) {
+        advance(self.line0, self.col0, &self.buf[self.base..self.start])
+    }
+
     /// The rest of the input as a reader (for the CSV reader, which reads by itself).
-    pub fn into_reader(self) -> impl Read {
+    pub fn into_reader(self) -> Box<dyn Read + Send> {
         let rest = self.buf[self.start..self.end].to_vec();
-        ChunkReader {
-            rx: if self.eof { None } else { Some(self.rx) },
-            current: rest,
-            pos: 0,
+        match self.feed {
+            Feed::Ahead { rx, .. } => Box::new(ChunkReader {
+                rx: if self.eof { None } else { Some(rx) },
+                current: rest,
+                pos: 0,
+            }),
+            Feed::Direct { inner, .. } if !self.eof => Box::new(io::Cursor::new(rest).chain(inner)),
+            Feed::Direct { .. } => Box::new(io::Cursor::new(rest)),
         }
     }
 

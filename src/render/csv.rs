@@ -123,6 +123,41 @@ impl<W: Write> CsvOut<W> {
             .map_err(io_of)
     }
 
+    /// Rows only, with no byte-order mark or header: one part of an input read in parts,
+    /// whose rows [`CsvOut::rows`] copies to the real output.
+    pub fn rows_only(w: W) -> CsvOut<W> {
+        CsvOut {
+            waiting: None,
+            inner: Some(csv::Writer::from_writer(w)),
+            bom: false,
+        }
+    }
+
+    /// The rows written by a [`CsvOut::rows_only`] writer.
+    pub fn into_rows(self) -> io::Result<W> {
+        match self.inner {
+            Some(w) => w.into_inner().map_err(|e| e.into_error()),
+            None => Err(io::Error::other("CSV output already finished")),
+        }
+    }
+
+    /// Writes rows made by a [`CsvOut::rows_only`] writer, after the header when they are
+    /// the first.
+    pub fn rows(&mut self, rows: &[u8]) -> io::Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        self.started()?;
+        // The csv writer buffers: what it holds goes first, through `into_inner`.
+        let Some(w) = self.inner.take() else {
+            return Err(io::Error::other("CSV output already finished"));
+        };
+        let mut raw = w.into_inner().map_err(|e| e.into_error())?;
+        let result = raw.write_all(rows);
+        self.inner = Some(csv::Writer::from_writer(raw));
+        result
+    }
+
     pub fn finish(mut self) -> io::Result<()> {
         self.started()?.flush()
     }

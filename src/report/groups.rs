@@ -91,6 +91,20 @@ impl Groups {
         self.add_to(k, r, None);
     }
 
+    /// Adds the groups of a later part of the input (see `input::split`): the result is
+    /// what adding both parts' records in order would have given.
+    pub fn absorb(&mut self, later: Groups) {
+        self.outside += later.outside;
+        for (k, g) in later.by_key {
+            match self.by_key.get_mut(&k) {
+                Some(mine) => mine.absorb(g),
+                None => {
+                    self.by_key.insert(k, g);
+                }
+            }
+        }
+    }
+
     fn add_to(&mut self, k: String, r: &Record, offending: Option<&Offending>) {
         let ev = &r.event;
         let g = self
@@ -255,5 +269,89 @@ impl Groups {
             });
         }
         v
+    }
+}
+
+impl Group {
+    /// See [`Groups::absorb`]. The examples and first values kept are those the records
+    /// in order would have left: the later part's are taken only where this one's are
+    /// missing, and only as far as room is left (its first examples suffice: at most as
+    /// many of them are already here as there was room taken).
+    fn absorb(&mut self, o: Group) {
+        self.count += o.count;
+        for (k, n) in o.categories {
+            *self.categories.entry(k).or_default() += n;
+        }
+        for (k, n) in o.codes {
+            *self.codes.entry(k).or_default() += n;
+        }
+        for id in o.identities {
+            if self.identities.len() >= EXAMPLES {
+                break;
+            }
+            if !self.seen_identities.contains(&id) {
+                self.identities.push(id);
+            }
+        }
+        self.seen_identities.extend(o.seen_identities);
+        self.identity_count = self.seen_identities.len() as u64;
+        for c in o.change_ids {
+            if self.change_ids.len() < EXAMPLES && !self.change_ids.contains(&c) {
+                self.change_ids.push(c);
+            }
+        }
+        if let Some(t) = o.first
+            && self.first.is_none_or(|f| t < f)
+        {
+            self.first = Some(t);
+        }
+        if let Some(t) = o.last
+            && self.last.is_none_or(|l| t > l)
+        {
+            self.last = Some(t);
+        }
+        for (k, n) in o.statuses {
+            *self.statuses.entry(k).or_default() += n;
+        }
+        if let Some(n) = o.max_retry {
+            self.max_retry = Some(self.max_retry.map_or(n, |m| m.max(n)));
+        }
+        if let Some(t) = o.next_retry
+            && self.next_retry.is_none_or(|x| t > x)
+        {
+            self.next_retry = Some(t);
+        }
+        self.failures += o.failures;
+        self.needs_action += o.needs_action;
+        self.informational += o.informational;
+        for (id, (first, again)) in o.identity_cycles {
+            match self.identity_cycles.get_mut(&id) {
+                Some((mine, seen_again)) => *seen_again |= again || *mine != first,
+                None => {
+                    self.identity_cycles.insert(id, (first, again));
+                }
+            }
+        }
+        for (k, row) in o.attribute_index {
+            match self.attribute_index.get_mut(&k) {
+                Some(mine) => {
+                    mine.count += row.count;
+                    if row.last > mine.last {
+                        mine.last = row.last;
+                        mine.change_id = row.change_id;
+                        mine.detail = row.detail;
+                    }
+                }
+                None => {
+                    self.attribute_index.insert(k, row);
+                }
+            }
+        }
+        if self.example.is_none() {
+            self.example = o.example;
+        }
+        for (id, (n, d)) in o.diagnoses {
+            self.diagnoses.entry(id).or_insert((0, d)).0 += n;
+        }
     }
 }

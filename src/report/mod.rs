@@ -88,6 +88,30 @@ impl Summary {
         }
     }
 
+    /// Adds what reading a later part of the input counted (see `input::split`): the
+    /// result is what reading both parts in order would have counted.
+    pub fn absorb(&mut self, later: Summary) {
+        self.read += later.read;
+        self.rejected += later.rejected;
+        self.damaged += later.damaged;
+        for (k, n) in later.by_status {
+            *self.by_status.entry(k).or_default() += n;
+        }
+        for (k, n) in later.by_action {
+            *self.by_action.entry(k).or_default() += n;
+        }
+        self.noise += later.noise;
+        for t in [later.first, later.last].into_iter().flatten() {
+            self.see_time(t);
+        }
+        self.apps.extend(later.apps);
+        for c in later.cycle_ids {
+            if self.cycle_ids.insert(c) {
+                self.cycles += 1;
+            }
+        }
+    }
+
     pub fn see_cycle(&mut self, cycle: &str) {
         if !cycle.is_empty() && !self.cycle_ids.contains(cycle) {
             self.cycle_ids.insert(cycle.to_owned());

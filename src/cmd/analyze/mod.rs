@@ -320,7 +320,38 @@ pub fn analyze(
         done.exit = Exit::Error;
     }
     if piped {
-        reader = read_piped(reader, &mut selector, inputs, &sizes, &mut done)?;
+        // A big JSON file is read in parts on every core (see `input::split`); other
+        // inputs on a reading thread beside this one. Redaction names identities in the
+        // order met, so it is read in order on one reading thread.
+        let threads = threads();
+        for (i, size) in inputs.iter().zip(&sizes) {
+            if selector.out.write_error.is_some() || crate::interrupt::requested() {
+                break;
+            }
+            if selector.redactor.is_none()
+                && let Input::File(path) = i
+            {
+                let mut sink = Inline {
+                    reader: &mut reader,
+                    selector: &mut selector,
+                };
+                if let Some(outcome) =
+                    input::split::read_split(path, &i.label(), &mut sink, threads)
+                {
+                    if !done.done(reader.input_done(outcome, *size)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            reader = read_piped(
+                reader,
+                &mut selector,
+                std::slice::from_ref(i),
+                std::slice::from_ref(size),
+                &mut done,
+            )?;
+        }
     } else {
         for (i, size) in inputs.iter().zip(&sizes) {
             if selector.out.write_error.is_some() || crate::interrupt::requested() {
@@ -418,7 +449,7 @@ pub fn analyze(
 /// Returns the reader, done with every input.
 fn read_piped<'a>(
     reader: Reader<'a>,
-    selector: &mut Selector<'a, '_>,
+    selector: &mut Selector<'a, &mut dyn Write>,
     inputs: &[Input],
     sizes: &[Option<u64>],
     done: &mut Inputs<'_>,

@@ -30,17 +30,18 @@ use crate::render::wire;
 use crate::report::activity::Activity;
 use crate::report::{Groups, InputSummary, Record, Summary};
 
-// One per run.
+/// The output of a run: `W` is stdout (or the `-o` file), or a buffer for one part of
+/// an input read in parts (see `input::split`), copied to the output when joined.
 #[allow(clippy::large_enum_variant)]
-pub(super) enum Stream<'w> {
+pub(super) enum Stream<W: Write> {
     None,
-    Ndjson(&'w mut dyn Write),
-    Csv(CsvOut<&'w mut dyn Write>),
+    Ndjson(W),
+    Csv(CsvOut<W>),
 }
 
 /// Where the selected records go: streamed (NDJSON, CSV), kept for the report, or both.
-pub(super) struct RecordOut<'w> {
-    pub stream: Stream<'w>,
+pub(super) struct RecordOut<W: Write> {
+    pub stream: Stream<W>,
     pub write_error: Option<io::Error>,
     pub keep_records: bool,
     pub records: Vec<Record>,
@@ -48,13 +49,13 @@ pub(super) struct RecordOut<'w> {
     pub line: Vec<u8>,
 }
 
-impl RecordOut<'_> {
+impl<W: Write> RecordOut<W> {
     /// Streams the record, and keeps it when the report lists records; else gives back its
     /// event (see [`Selector::select`]).
     fn emit(&mut self, rec: Record) -> Option<Event> {
         let result = match &mut self.stream {
             Stream::None => Ok(()),
-            Stream::Ndjson(w) => wire::write_ndjson(*w, &mut self.line, &rec),
+            Stream::Ndjson(w) => wire::write_ndjson(w, &mut self.line, &rec),
             Stream::Csv(c) => c.row(&rec),
         };
         if let Err(e) = result {
@@ -195,7 +196,7 @@ impl Reader<'_> {
 }
 
 /// The side that filters, diagnoses and writes the events the reader wanted.
-pub(super) struct Selector<'a, 'w> {
+pub(super) struct Selector<'a, W: Write> {
     pub cfg: &'a AnalyzeConfig,
     pub catalog: &'a Catalog,
     pub lang: Lang,
@@ -206,10 +207,10 @@ pub(super) struct Selector<'a, 'w> {
     pub selected: u64,
     pub failed: bool,
     pub warned: bool,
-    pub out: RecordOut<'w>,
+    pub out: RecordOut<W>,
 }
 
-impl Selector<'_, '_> {
+impl<W: Write> Selector<'_, W> {
     /// Counts the diagnosis of a failure that is not selected, for the cycle statistics.
     fn count_failure_only(&mut self, ev: &Event) {
         if ev.status() == Status::Failure {
@@ -280,7 +281,7 @@ impl Selector<'_, '_> {
 /// Both sides on one thread.
 pub(super) struct Inline<'r, 'a, 'w> {
     pub reader: &'r mut Reader<'a>,
-    pub selector: &'r mut Selector<'a, 'w>,
+    pub selector: &'r mut Selector<'a, &'w mut dyn Write>,
 }
 
 impl EventSink for Inline<'_, '_, '_> {
@@ -382,5 +383,138 @@ impl EventSink for Piped<'_, '_> {
     }
     fn needs(&self) -> Need {
         self.reader.need
+    }
+}
+
+/// Both sides for one block of an input read in parts (see `input::split`): filled on a
+/// reading thread, then joined into the run's [`Inline`] sides in the input's order.
+pub(super) struct Part<'a> {
+    reader: Reader<'a>,
+    selector: Selector<'a, Vec<u8>>,
+}
+
+impl EventSink for Part<'_> {
+    fn seen(&mut self, raw: &RawEvent<'_>) -> bool {
+        self.reader.seen(raw)
+    }
+    fn selected(&mut self, ev: Event, _damage: Damage) {
+        // The event is dropped here, on the thread that made it.
+        self.selector.select(ev, None);
+    }
+    fn noise(&mut self, n: u64) {
+        self.reader.summary.noise += n;
+    }
+    fn rejected(&mut self, problem: Problem) {
+        self.reader.rejected(problem);
+    }
+    fn damaged(&mut self, problem: Problem) {
+        self.reader.damaged(problem);
+    }
+    fn stop(&self) -> bool {
+        crate::interrupt::requested()
+    }
+    fn needs(&self) -> Need {
+        self.reader.need
+    }
+}
+
+/// Makes empty [`Part`]s: what a run's sides share that does not change while reading.
+pub(super) struct Parts<'a> {
+    cfg: &'a AnalyzeConfig,
+    catalog: &'a Catalog,
+    lang: Lang,
+    need: Need,
+    /// The stream's kind: NDJSON, CSV, or none.
+    stream: u8,
+    keep_records: bool,
+}
+
+impl<'a> crate::input::split::Parts for Parts<'a> {
+    type Part = Part<'a>;
+
+    fn make(&self) -> Part<'a> {
+        let stream = match self.stream {
+            1 => Stream::Ndjson(Vec::new()),
+            2 => Stream::Csv(CsvOut::rows_only(Vec::new())),
+            _ => Stream::None,
+        };
+        Part {
+            reader: Reader {
+                cfg: self.cfg,
+                summary: Summary::default(),
+                cycles: Cycles::default(),
+                activity: None,
+                reading: Reading::default(),
+                progress: Progress::default(),
+                need: self.need,
+            },
+            selector: Selector {
+                cfg: self.cfg,
+                catalog: self.catalog,
+                lang: self.lang,
+                redactor: None,
+                groups: Groups::default(),
+                failures: Cycles::default(),
+                selected: 0,
+                failed: false,
+                warned: false,
+                out: RecordOut {
+                    stream,
+                    write_error: None,
+                    keep_records: self.keep_records,
+                    records: Vec::new(),
+                    line: Vec::new(),
+                },
+            },
+        }
+    }
+}
+
+impl<'a> crate::input::split::Split for Inline<'_, 'a, '_> {
+    type Parts = Parts<'a>;
+
+    fn parts(&self) -> Parts<'a> {
+        let s = &*self.selector;
+        Parts {
+            cfg: s.cfg,
+            catalog: s.catalog,
+            lang: s.lang,
+            need: self.reader.need,
+            stream: match &s.out.stream {
+                Stream::None => 0,
+                Stream::Ndjson(_) => 1,
+                Stream::Csv(_) => 2,
+            },
+            keep_records: s.out.keep_records,
+        }
+    }
+
+    fn join(&mut self, part: Part<'a>) {
+        let Part { reader, selector } = part;
+        let r = &mut *self.reader;
+        r.summary.absorb(reader.summary);
+        r.cycles.absorb(reader.cycles);
+        r.reading.current.events += reader.reading.current.events;
+        r.reading.current.rejected += reader.reading.current.rejected;
+        // A block with problems is read again into these sides, never joined.
+        debug_assert!(reader.reading.problems.is_empty());
+        let s = &mut *self.selector;
+        s.groups.absorb(selector.groups);
+        s.failures.add_failures(selector.failures);
+        s.selected += selector.selected;
+        s.failed |= selector.failed;
+        s.warned |= selector.warned;
+        s.out.records.extend(selector.out.records);
+        if s.out.write_error.is_some() {
+            return;
+        }
+        let result = match (&mut s.out.stream, selector.out.stream) {
+            (Stream::Ndjson(w), Stream::Ndjson(bytes)) => w.write_all(&bytes),
+            (Stream::Csv(c), Stream::Csv(rows)) => rows.into_rows().and_then(|b| c.rows(&b)),
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            s.out.write_error = Some(e);
+        }
     }
 }
