@@ -236,6 +236,8 @@ pub struct Chunks {
     /// Line (1-based) and column (0-based byte offset) of `buf[base]` in the input.
     line0: u64,
     col0: u64,
+    /// Whether `line0` and `col0` are kept (see `Chunks::at`).
+    count_lines: bool,
     /// Bytes of the input before `buf[base]`.
     offset0: u64,
     line_delimited: bool,
@@ -255,14 +257,15 @@ impl Chunks {
         Chunks::with_feed(Feed::Ahead { rx, empties }, label.into())
     }
 
-    /// Input that starts `offset` bytes into a file, at `line` and `col` (0-based) there
-    /// when known (else counted from line 1: the caller then does not use positions), read
-    /// on this thread; the first read is `first` bytes.
+    /// Input that starts `offset` bytes into a file, at line and column (0-based) `lc`
+    /// there, read on this thread; the first read is `first` bytes. Without `lc`, lines
+    /// are not counted (a part read in advance, whose positions are never reported: see
+    /// `split`), and positions are wrong.
     pub fn at(
         inner: Box<dyn Read + Send>,
         label: impl Into<String>,
         offset: u64,
-        (line, col): (u64, u64),
+        lc: Option<(u64, u64)>,
         first: usize,
         spare: Option<Vec<u8>>,
     ) -> Self {
@@ -275,8 +278,8 @@ impl Chunks {
             label.into(),
         );
         c.offset0 = offset;
-        c.line0 = line;
-        c.col0 = col;
+        (c.line0, c.col0) = lc.unwrap_or((1, 0));
+        c.count_lines = lc.is_some();
         c
     }
 
@@ -291,6 +294,7 @@ impl Chunks {
             eof: false,
             line0: 1,
             col0: 0,
+            count_lines: true,
             offset0: 0,
             line_delimited: false,
             valid_end: 0,
@@ -430,9 +434,10 @@ impl Chunks {
             self.recycle(next);
             return Ok(false);
         }
-        let (line, col) = advance(self.line0, self.col0, &self.buf[self.base..self.start]);
-        self.line0 = line;
-        self.col0 = col;
+        if self.count_lines {
+            (self.line0, self.col0) =
+                advance(self.line0, self.col0, &self.buf[self.base..self.start]);
+        }
         self.offset0 += (self.start - self.base) as u64;
         let tail = self.end - self.start;
         let validated = self.valid_end.saturating_sub(self.start).min(tail);
@@ -526,7 +531,7 @@ impl Chunks {
     }
 
     /// Line and column (0-based) of `data()[0]`: where reading the rest would start.
-    pub fn line_col(&self) -> (u64, u64) {
+    pub(super) fn line_col(&self) -> (u64, u64) {
         advance(self.line0, self.col0, &self.buf[self.base..self.start])
     }
 
@@ -597,7 +602,7 @@ impl Read for ChunkReader {
 }
 
 /// Line and column after `bytes`, starting from (`line`, `col`).
-fn advance(line: u64, col: u64, bytes: &[u8]) -> (u64, u64) {
+pub(super) fn advance(line: u64, col: u64, bytes: &[u8]) -> (u64, u64) {
     let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
     match memchr::memrchr(b'\n', bytes) {
         Some(last) => (line + newlines, (bytes.len() - last - 1) as u64),

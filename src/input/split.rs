@@ -27,7 +27,7 @@ use serde::de::IgnoredAny;
 use super::json::{End, JsonRead};
 use super::normalize::{Damage, Need};
 use super::raw::RawEvent;
-use super::source::{Chunks, Encoding, JsonError};
+use super::source::{Chunks, Encoding, JsonError, Position, advance};
 use super::{EventSink, JsonAdapter, Problem, ReadOutcome, conclude_json, new_outcome};
 use crate::event::Event;
 
@@ -163,9 +163,9 @@ struct Joiner<'l> {
 struct Parsed<P> {
     start: u64,
     part: P,
-    /// Where it stopped (the next element's start), its line and column counted from
-    /// line 1, column 0 at `start`; `None` at the end of the input.
-    end: Option<Mark>,
+    /// Where it stopped (the next element's start); `None` at the end of the input.
+    /// Lines are not counted: only a block read again needs to know where it starts.
+    end: Option<u64>,
     values: u64,
     /// Nothing in it needs a position in the file, and it was read to its end.
     clean: bool,
@@ -198,7 +198,7 @@ impl Joiner<'_> {
             Box::new(reader),
             self.label,
             at - self.base,
-            lc,
+            Some(lc),
             first,
             None,
         )
@@ -288,7 +288,8 @@ impl Joiner<'_> {
                 });
             }
             drop(tx);
-            let result = self.join_blocks(sink, &rx, blocks, (start, lc), limit, &schedule, &wake);
+            let start = Mark { offset: start, lc };
+            let result = self.join_blocks(sink, &rx, blocks, start, limit, &schedule, &wake);
             // Whatever ended the joining, the threads stop: their blocks are not wanted.
             stop.store(true, Ordering::Relaxed);
             if let Ok(mut s) = schedule.lock() {
@@ -307,12 +308,15 @@ impl Joiner<'_> {
         sink: &mut S,
         rx: &Receiver<(usize, Parsed<PartOf<S>>)>,
         blocks: usize,
-        (mut at, mut lc): (u64, (u64, u64)),
+        start: Mark,
         limit: impl Fn(usize) -> Option<u64>,
         schedule: &Mutex<Schedule>,
         wake: &Condvar,
     ) -> Result<u64, JsonError> {
         let mut pending = BTreeMap::new();
+        // Where the next block starts, and the last place whose line is known.
+        let mut at = start.offset;
+        let mut known = start;
         for j in 0..blocks {
             let parsed = loop {
                 if let Some(p) = pending.remove(&j) {
@@ -338,29 +342,52 @@ impl Joiner<'_> {
                 Some(p) if p.clean && p.start == at => {
                     sink.join(p.part);
                     self.read.stats.values += p.values;
-                    p.end.map(|end| Mark {
-                        offset: end.offset,
-                        lc: after(lc, end.lc),
-                    })
+                    p.end
                 }
                 // Read again into the sink itself: the problems it meets are then
                 // counted and grouped in order with the others, at their positions.
-                _ => self.read_here(sink, at, lc, lim)?,
+                _ => {
+                    known = self.mark_at(known, at).map_err(|e| JsonError {
+                        pos: Position {
+                            line: known.lc.0,
+                            column: known.lc.1 + 1,
+                        },
+                        message: format!("read failed: {e}"),
+                    })?;
+                    let end = self.read_here(sink, at, known.lc, lim)?;
+                    if let Some(end) = end {
+                        known = end;
+                    }
+                    end.map(|m| m.offset)
+                }
             };
-            let Some(Mark {
-                offset: next,
-                lc: next_lc,
-            }) = next
-            else {
+            let Some(next) = next else {
                 return Ok(self.size);
             };
-            (at, lc) = (next, next_lc);
+            at = next;
             sink.progress(at - self.base);
             if sink.stop() {
                 return Ok(at);
             }
         }
         Ok(at)
+    }
+
+    /// The line and column at `offset`, counted on from `known` (before it).
+    fn mark_at(&self, known: Mark, offset: u64) -> io::Result<Mark> {
+        let mut lc = known.lc;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut pos = known.offset;
+        while pos < offset {
+            let want = usize::try_from(offset - pos).map_or(buf.len(), |n| n.min(buf.len()));
+            let n = read_at(&self.file, &mut buf[..want], pos)?;
+            if n == 0 {
+                break;
+            }
+            lc = advance(lc.0, lc.1, &buf[..n]);
+            pos += n as u64;
+        }
+        Ok(Mark { offset, lc })
     }
 }
 
@@ -386,16 +413,6 @@ fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
 #[cfg(windows)]
 fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
     std::os::windows::fs::FileExt::seek_read(file, buf, at)
-}
-
-/// The line and column reached after a block, from where it began (`lc`) and what was
-/// counted in it from line 1, column 0 (`rel`).
-fn after(lc: (u64, u64), rel: (u64, u64)) -> (u64, u64) {
-    if rel.0 <= 1 {
-        (lc.0, lc.1 + rel.1)
-    } else {
-        (lc.0 + rel.0 - 1, rel.1)
-    }
 }
 
 /// The next block for a thread to parse, once it is not too far ahead of the joining;
@@ -455,7 +472,7 @@ impl Blocks<'_> {
             Box::new(reader),
             self.label,
             start - self.base,
-            (1, 0),
+            None,
             want,
             spare.take(),
         );
@@ -482,10 +499,7 @@ impl Blocks<'_> {
         let clean =
             !halted && read.stats.trailing_commas == 0 && (self.lines || read.stats.values == 0);
         let end = match result {
-            Ok(End::Limit) => Some(Mark {
-                offset: chunks.offset() + self.base,
-                lc: chunks.line_col(),
-            }),
+            Ok(End::Limit) => Some(chunks.offset() + self.base),
             _ => None,
         };
         *spare = Some(chunks.into_buffer());
@@ -680,11 +694,5 @@ mod tests {
         assert!(text[at..].starts_with(b"{\"b\""), "{at}");
         assert_eq!(guess_line(b"x\n  \n", true), Some(5), "the end");
         assert_eq!(guess_line(b"x\n  ", false), None);
-    }
-
-    #[test]
-    fn positions_continue_across_blocks() {
-        assert_eq!(after((3, 10), (1, 5)), (3, 15));
-        assert_eq!(after((3, 10), (4, 2)), (6, 2));
     }
 }
