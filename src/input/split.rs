@@ -50,13 +50,13 @@ pub type PartOf<S> = <<S as Split>::Parts as Parts>::Part;
 
 /// The size of a block: large enough that guessing its start and joining it cost nothing
 /// next to parsing it, small enough that the blocks in flight stay a few megabytes.
-const BLOCK: u64 = 4 << 20;
+const BLOCK: u64 = 2 << 20;
 
 /// Blocks parsed ahead of the one being joined, per thread.
 const AHEAD_PER_THREAD: usize = 2;
 
 /// How far a guessed start is checked: the elements parsed from it must cover this much.
-const CHECK: usize = 64 << 10;
+const CHECK: usize = 16 << 10;
 
 /// How far into a block a start is looked for.
 const SEARCH: usize = 1 << 20;
@@ -512,30 +512,48 @@ impl Blocks<'_> {
         }
     }
 
-    /// Where the first value at or after `cut` seems to start.
+    /// Where the first value at or after `cut` seems to start. What is read grows from
+    /// a little (the usual case: an element starts within a few kilobytes) to [`SEARCH`].
     fn guess(&self, cut: u64) -> Option<u64> {
         // One byte before the cut: a line that starts at the cut is found by its newline.
         let from = cut.checked_sub(1)?;
-        let len = usize::try_from((self.size - from).min((SEARCH + CHECK) as u64)).ok()?;
-        let mut buf = vec![0u8; len];
-        let mut n = 0;
-        while n < len {
-            match read_at(&self.file, &mut buf[n..], from + n as u64) {
-                Ok(0) => break,
-                Ok(k) => n += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
+        let most = usize::try_from((self.size - from).min((SEARCH + CHECK) as u64)).ok()?;
+        let mut buf = Vec::new();
+        let mut len = most.min(4 * CHECK);
+        loop {
+            let n = buf.len();
+            buf.resize(len, 0);
+            let got = read_fully(&self.file, &mut buf[n..], from + n as u64).ok()?;
+            buf.truncate(n + got);
+            let to_end = from + buf.len() as u64 >= self.size;
+            let found = if self.lines {
+                guess_line(&buf, to_end)
+            } else {
+                guess_element(&buf, to_end)
+            };
+            if let Some(i) = found {
+                return Some(from + i as u64);
             }
+            if len >= most || got == 0 {
+                return None;
+            }
+            len = (len * 4).min(most);
         }
-        buf.truncate(n);
-        let to_end = from + n as u64 >= self.size;
-        let found = if self.lines {
-            guess_line(&buf, to_end)
-        } else {
-            guess_element(&buf, to_end)
-        };
-        found.map(|i| from + i as u64)
     }
+}
+
+/// Reads until `buf` is full or the file ends; returns how much was read.
+fn read_fully(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match read_at(file, &mut buf[n..], at + n as u64) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 fn is_ws(b: u8) -> bool {
@@ -582,8 +600,13 @@ fn guess_line(buf: &[u8], to_end: bool) -> Option<usize> {
 /// and from which a run of elements of an array parses: over [`CHECK`] bytes, to the end
 /// of what was read, or to a `]` with nothing but white space after it in the file.
 fn guess_element(buf: &[u8], to_end: bool) -> Option<usize> {
-    let limit = buf.len().min(SEARCH);
-    for p in memchr::memchr_iter(b'{', &buf[..limit]).filter(|&p| p > 0) {
+    // A start near the end of what was read could not be checked far enough.
+    let limit = if to_end {
+        buf.len()
+    } else {
+        buf.len().saturating_sub(CHECK)
+    };
+    for p in memchr::memchr_iter(b'{', &buf[..limit.min(SEARCH)]).filter(|&p| p > 0) {
         let before = |mut i: usize| {
             while i > 0 && is_ws(buf[i - 1]) {
                 i -= 1;
