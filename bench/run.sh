@@ -98,6 +98,15 @@ for size in $SIZES; do
             echo "bench: provlog and jq selected different change ids" >&2; exit 1
         fi
     fi
+    # The file read in parts on every core writes what one thread writes.
+    "$PROVLOG" analyze "$json" --status all --format ndjson > "$DIR/out-parts"
+    PROVLOG_THREADS=1 "$PROVLOG" analyze "$json" --status all --format ndjson > "$DIR/out-one"
+    if cmp -s "$DIR/out-parts" "$DIR/out-one"; then
+        echo "read in parts: the same $(wc -c < "$DIR/out-one") bytes as one thread"
+    else
+        echo "bench: reading in parts changed the output" >&2; exit 1
+    fi
+    rm -f "$DIR/out-parts" "$DIR/out-one"
     RESULTS="$DIR/results-json-$size"; : > "$RESULTS"
     for r in $(seq "$ROUNDS"); do
         run_one cat cat "$json"

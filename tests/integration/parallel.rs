@@ -237,3 +237,22 @@ fn ndjson_read_in_parts_gives_what_one_thread_gives() {
     assert_eq!(run.ndjson().len(), 30 * lines.len());
     same_in_parts(&["analyze", p, "--group-by", "code"]);
 }
+
+#[test]
+fn every_json_fixture_read_in_parts_gives_what_one_thread_gives() {
+    for rel in [
+        "portal-export.json",
+        "portal-export-beta.json",
+        "diagnostic.ndjson",
+        "graph/graph-page-1.json",
+        "graph-docs/v1-list-provisioning-success.json",
+        "diff/old.json",
+        "diff/new.ndjson",
+    ] {
+        let f = fixture(rel);
+        let all = same_in_parts(&["analyze", &f, "--status", "all", "--format", "ndjson"]);
+        assert!(!all.ndjson().is_empty(), "{rel}: events");
+        same_in_parts(&["analyze", &f, "--status", "all", "--format", "csv"]);
+        same_in_parts(&["analyze", &f]);
+    }
+}
