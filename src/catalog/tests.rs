@@ -163,6 +163,32 @@ fn nearly_every_builtin_pattern_has_a_required_literal() {
     );
 }
 
+/// The prefilter only ever rules out patterns that cannot match: on every example of the
+/// catalog, each pattern that matches is among its candidates.
+#[test]
+fn the_prefilter_keeps_every_pattern_that_matches() {
+    let cat = builtin();
+    let patterns: Vec<&Pattern> = cat.entries.iter().flat_map(|e| e.patterns.iter()).collect();
+    let sources: Vec<String> = patterns
+        .iter()
+        .map(|p| normalize::pattern(p.as_str()))
+        .collect();
+    let pre = super::prefilter::Prefilter::new(&sources);
+    let mut missed = Vec::new();
+    for ex in cat.entries.iter().flat_map(|e| e.examples.iter()) {
+        let prepared = super::matcher::Prepared::new(ex, crate::layers::Layer::Summary);
+        let candidates = pre.candidates(&prepared.text);
+        for (i, p) in patterns.iter().enumerate() {
+            if p.regex().is_some_and(|re| re.is_match(&prepared.text))
+                && candidates.binary_search(&i).is_err()
+            {
+                missed.push(format!("{} / {ex:?}", p.as_str()));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}
+
 /// Words a Japanese text may carry in Latin letters: product names and technical terms.
 /// Identifiers (attribute names, codes: inner capitals, digits, `_`, `.`) and acronyms pass
 /// by their shape; English inside （ ）, quotes or 「」 is there on purpose (the term the
