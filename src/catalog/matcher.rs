@@ -34,6 +34,7 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use regex::Regex;
+use regex_automata::{PatternID, Span, meta};
 
 use super::prefilter::Prefilter;
 use super::{Entry, System, normalize};
@@ -367,16 +368,15 @@ impl Matcher {
                     let Some(re) = entries[entry].patterns[k].regex() else {
                         continue;
                     };
-                    if let Some(caps) = re.captures(&p.text) {
-                        let (start, len) = caps.get(0).map_or((0, 0), |m| (m.start(), m.len()));
-                        let layer = p.layer_at(start);
+                    if let Some((span, captures)) = captures(re, &p.text) {
+                        let layer = p.layer_at(span.start);
                         add(
                             &mut found,
                             entry,
                             MatchedBy::Pattern,
                             layer,
-                            len,
-                            Some(named(re, &caps)),
+                            span.len(),
+                            Some(captures),
                         );
                     }
                 }
@@ -450,8 +450,8 @@ impl Matcher {
                 let Some(re) = pattern.regex() else {
                     continue;
                 };
-                if let Some(caps) = re.captures(&p.text) {
-                    return named(re, &caps);
+                if let Some((_, captures)) = captures(re, &p.text) {
+                    return captures;
                 }
             }
         }
@@ -507,13 +507,20 @@ fn mark_foreign(entries: &[Entry], found: &mut [Candidate]) {
     }
 }
 
-fn named(re: &Regex, caps: &regex::Captures<'_>) -> Vec<(String, String)> {
-    re.capture_names()
-        .flatten()
-        .filter_map(|n| {
-            caps.name(n)
-                .map(|m| (n.to_owned(), m.as_str().trim().to_owned()))
-                .filter(|(_, v)| !v.is_empty())
+/// Where a pattern first matches the text, and its named captures that are not blank.
+fn captures(re: &meta::Regex, text: &str) -> Option<(Span, Vec<(String, String)>)> {
+    let mut caps = re.create_captures();
+    re.captures(text, &mut caps);
+    let span = caps.get_match()?.span();
+    let named = re
+        .group_info()
+        .pattern_names(PatternID::ZERO)
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let name = name?;
+            let value = text.get(caps.get_group(i)?.range())?.trim();
+            (!value.is_empty()).then(|| (name.to_owned(), value.to_owned()))
         })
-        .collect()
+        .collect();
+    Some((span, named))
 }

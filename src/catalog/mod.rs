@@ -16,7 +16,8 @@ use std::sync::OnceLock;
 
 use crate::i18n::Lang;
 use anyhow::{Context, Result, bail};
-use regex::Regex;
+use regex_automata::meta::{self, Regex};
+use regex_automata::util::syntax;
 use serde::Deserialize;
 
 pub use matcher::{Candidate, Found, Lookup, MatchedBy, Matcher};
@@ -193,12 +194,32 @@ impl Pattern {
         }
     }
 
-    /// Compiled as it meets text: normalised (see `normalize`) and ignoring case.
+    /// Compiled as it meets text: normalised (see `normalize`) and ignoring case. The
+    /// configuration is regex's own (`RegexBuilder`) without the two parts that cost the
+    /// most to build and save little on texts that short: the regex's own literal
+    /// prefilter (the catalog's prefilter already ran one; extracting literals from a
+    /// case-insensitive pattern is slow) and the one-pass DFA. The engines chosen change
+    /// the speed of a search, never its result; the lazy DFA stays, for large inputs.
     fn compile(source: &str) -> Result<Regex, regex::Error> {
-        regex::RegexBuilder::new(&normalize::pattern(source))
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
+        let config = meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(2 << 20)
+            .auto_prefilter(false)
+            .onepass(false);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(syntax::Config::new().case_insensitive(true).utf8(true))
+            .build(&normalize::pattern(source))
+            // The errors regex itself reports, as a user's catalog file shows them.
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => regex::Error::CompiledTooBig(limit),
+                None => regex::Error::Syntax(
+                    e.syntax_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string),
+                ),
+            })
     }
 
     pub fn as_str(&self) -> &str {
@@ -249,7 +270,11 @@ impl Entry {
         self.patterns
             .iter()
             .filter_map(Pattern::regex)
-            .flat_map(|r| r.capture_names().flatten())
+            .flat_map(|r| {
+                r.group_info()
+                    .pattern_names(regex_automata::PatternID::ZERO)
+            })
+            .flatten()
             .collect()
     }
 }
