@@ -1,10 +1,12 @@
 //! The error catalog: data, not code.
 //!
 //! Entries live in TOML files under `catalog/` (one per system), compiled into the binary
-//! with `include_str!`. `--catalog FILE` goes through the same loader and validation, and
-//! an entry whose id is already known replaces the built-in one. The catalog is built once
+//! as JSON (build.rs converts them: JSON parses several times quicker, and the catalog is
+//! read at every start). `--catalog FILE` (TOML) goes through the same validation, and an
+//! entry whose id is already known replaces the built-in one. The catalog is built once
 //! and passed by reference; there is no global.
 
+mod literals;
 mod matcher;
 pub mod normalize;
 mod prefilter;
@@ -22,12 +24,12 @@ use serde::Deserialize;
 
 pub use matcher::{Candidate, Found, Lookup, MatchedBy, Matcher};
 
-/// One built-in catalog file: its path (for messages) and its text, compiled in.
+/// One built-in catalog file: its path (for messages) and its entries as JSON, compiled in.
 macro_rules! builtin {
     ($file:literal) => {
         (
             concat!("catalog/", $file),
-            include_str!(concat!("../../catalog/", $file)),
+            include_str!(concat!(env!("OUT_DIR"), "/catalog/", $file, ".json")),
         )
     };
 }
@@ -294,8 +296,8 @@ impl Catalog {
     pub fn load(extra: &[(String, String)]) -> Result<Catalog> {
         let meta: MetaDef = toml::from_str(META).context("catalog/catalog.toml")?;
         let mut entries: Vec<Entry> = Vec::new();
-        for (name, text) in BUILTIN {
-            let loaded = parse_file(name, text, false)?;
+        for (name, json) in BUILTIN {
+            let loaded = parse_builtin(name, json, false)?;
             check_unique(&entries, &loaded, name)?;
             entries.extend(loaded);
         }
@@ -396,6 +398,16 @@ pub fn parse_file(name: &str, text: &str, compile: bool) -> Result<Vec<Entry>> {
             .unwrap_or_default();
         anyhow::anyhow!("{name}: {at}{msg}")
     })?;
+    validate_all(def, name, compile)
+}
+
+/// A built-in file, as build.rs converted it (a TOML error fails the build).
+fn parse_builtin(name: &str, json: &str, compile: bool) -> Result<Vec<Entry>> {
+    let def: FileDef = serde_json::from_str(json).with_context(|| name.to_owned())?;
+    validate_all(def, name, compile)
+}
+
+fn validate_all(def: FileDef, name: &str, compile: bool) -> Result<Vec<Entry>> {
     def.entry
         .into_iter()
         .map(|d| {
