@@ -34,7 +34,6 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use regex::Regex;
-use regex_automata::{PatternID, Span, meta};
 
 use super::prefilter::Prefilter;
 use super::{Entry, System, normalize};
@@ -365,10 +364,7 @@ impl Matcher {
             for p in &prepared {
                 for &idx in self.candidates(p) {
                     let (entry, k) = self.owners[idx];
-                    let Some(re) = entries[entry].patterns[k].regex() else {
-                        continue;
-                    };
-                    if let Some((span, captures)) = captures(re, &p.text) {
+                    if let Some((span, captures)) = entries[entry].patterns[k].captures(&p.text) {
                         let layer = p.layer_at(span.start);
                         add(
                             &mut found,
@@ -447,10 +443,7 @@ impl Matcher {
                 if candidates.binary_search(&(first + k)).is_err() {
                     continue;
                 }
-                let Some(re) = pattern.regex() else {
-                    continue;
-                };
-                if let Some((_, captures)) = captures(re, &p.text) {
+                if let Some((_, captures)) = pattern.captures(&p.text) {
                     return captures;
                 }
             }
@@ -505,22 +498,4 @@ fn mark_foreign(entries: &[Entry], found: &mut [Candidate]) {
             c.rank.foreign = c.layer.is_body() && entries[c.entry].system != system;
         }
     }
-}
-
-/// Where a pattern first matches the text, and its named captures that are not blank.
-fn captures(re: &meta::Regex, text: &str) -> Option<(Span, Vec<(String, String)>)> {
-    let mut caps = re.create_captures();
-    re.captures(text, &mut caps);
-    let span = caps.get_match()?.span();
-    let named = re
-        .group_info()
-        .pattern_names(PatternID::ZERO)
-        .enumerate()
-        .filter_map(|(i, name)| {
-            let name = name?;
-            let value = text.get(caps.get_group(i)?.range())?.trim();
-            (!value.is_empty()).then(|| (name.to_owned(), value.to_owned()))
-        })
-        .collect();
-    Some((span, named))
 }

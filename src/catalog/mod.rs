@@ -12,14 +12,21 @@ pub mod normalize;
 mod prefilter;
 pub mod similar;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::i18n::Lang;
 use anyhow::{Context, Result, bail};
 use regex_automata::meta::{self, Regex};
-use regex_automata::util::syntax;
+use regex_automata::nfa::thompson::{
+    self,
+    backtrack::{self, BoundedBacktracker},
+};
+use regex_automata::util::{captures::Captures, syntax};
+use regex_automata::{PatternID, Span};
 use serde::Deserialize;
 
 pub use matcher::{Candidate, Found, Lookup, MatchedBy, Matcher};
@@ -182,26 +189,78 @@ struct MetaDef {
 /// A pattern, compiled on first use: starting provlog should not pay for compiling
 /// hundreds of regexes that a run may never need. Built-in patterns are compiled by the
 /// catalog's self-test; a user's are compiled when their file is loaded.
-#[derive(Debug, Clone)]
+///
+/// Built twice if it is searched often. First quickly: its NFA and the bounded
+/// backtracker over it, which is what the full build searches a short text with too,
+/// once its lazy DFA has found where the match is (a short input searches most patterns
+/// a few times, and compiling is what it pays for most). The backtracker tries every
+/// start in the text, though, so after `QUICK_SEARCHES` searches, or for a text too long
+/// to backtrack over, the pattern is compiled in full (regex's own engines, see
+/// `Pattern::compile`). The engines change the speed of a search, never its result.
+#[derive(Debug)]
 pub struct Pattern {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    quick: OnceLock<Option<BoundedBacktracker>>,
+    full: OnceLock<Option<Regex>>,
+    searches: AtomicU32,
 }
+
+/// Searches made with the quick build of a pattern before it is compiled in full: 16 keep
+/// the cost of a large input with many failures within 1% of compiling in full at once
+/// (32 would cost 5%), while most patterns of a short input never need the full build.
+const QUICK_SEARCHES: u32 = 16;
+
+thread_local! {
+    /// Compiles the quick builds. One for the run: a compiler allocates and fills a large
+    /// table the first time it compiles a Unicode class (`\w`, `\S`, `[^"]`).
+    static QUICK_COMPILER: thompson::Compiler = {
+        let mut c = thompson::Compiler::new();
+        c.syntax(Pattern::syntax()).configure(
+            thompson::Config::new()
+                .utf8(true)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .shrink(false),
+        );
+        c
+    };
+
+    /// The backtracker's scratch space, shared by the quick builds of every pattern.
+    static SCRATCH: RefCell<Option<backtrack::Cache>> = const { RefCell::new(None) };
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Pattern {
+        Pattern {
+            source: self.source.clone(),
+            quick: self.quick.clone(),
+            full: self.full.clone(),
+            searches: AtomicU32::new(self.searches.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// Where a pattern matched, and its named captures that are not blank, in pattern order.
+pub type PatternMatch = (Span, Vec<(String, String)>);
 
 impl Pattern {
     fn new(source: String) -> Pattern {
         Pattern {
             source,
-            compiled: OnceLock::new(),
+            quick: OnceLock::new(),
+            full: OnceLock::new(),
+            searches: AtomicU32::new(0),
         }
     }
 
-    /// Compiled as it meets text: normalised (see `normalize`) and ignoring case. The
-    /// configuration is regex's own (`RegexBuilder`) without the two parts that cost the
-    /// most to build and save little on texts that short: the regex's own literal
-    /// prefilter (the catalog's prefilter already ran one; extracting literals from a
-    /// case-insensitive pattern is slow) and the one-pass DFA. The engines chosen change
-    /// the speed of a search, never its result; the lazy DFA stays, for large inputs.
+    /// How a pattern meets text: normalised (see `normalize`) and ignoring case.
+    fn syntax() -> syntax::Config {
+        syntax::Config::new().case_insensitive(true).utf8(true)
+    }
+
+    /// Compiled in full: regex's own configuration (`RegexBuilder`) without the two parts
+    /// that cost the most to build and save little on texts that short: the regex's own
+    /// literal prefilter (the catalog's prefilter already ran one; extracting literals
+    /// from a case-insensitive pattern is slow) and the one-pass DFA.
     fn compile(source: &str) -> Result<Regex, regex::Error> {
         let config = meta::Config::new()
             .match_kind(regex_automata::MatchKind::LeftmostFirst)
@@ -212,7 +271,7 @@ impl Pattern {
             .onepass(false);
         meta::Builder::new()
             .configure(config)
-            .syntax(syntax::Config::new().case_insensitive(true).utf8(true))
+            .syntax(Pattern::syntax())
             .build(&normalize::pattern(source))
             // The errors regex itself reports, as a user's catalog file shows them.
             .map_err(|e| match e.size_limit() {
@@ -224,17 +283,66 @@ impl Pattern {
             })
     }
 
+    /// The quick build: the NFA the full build makes (same syntax and NFA options).
+    fn compile_quick(source: &str) -> Option<BoundedBacktracker> {
+        let nfa = QUICK_COMPILER.with(|c| c.build(&normalize::pattern(source)).ok())?;
+        BoundedBacktracker::new_from_nfa(nfa).ok()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.source
     }
 
-    /// The compiled regex; `None` only for a pattern that does not compile, which loading
-    /// refuses for user files and the self-test refuses for built-in ones.
-    pub fn regex(&self) -> Option<&Regex> {
-        self.compiled
+    /// The full build; `None` only for a pattern that does not compile, which loading
+    /// refuses for user files and the self-test refuses for built-in ones (so that its
+    /// quick build, a part of it, compiles too).
+    fn full(&self) -> Option<&Regex> {
+        self.full
             .get_or_init(|| Pattern::compile(&self.source).ok())
             .as_ref()
     }
+
+    /// Where the pattern first matches the text (leftmost-first, as regex does), with its
+    /// captures; `None` if it does not match or does not compile.
+    pub fn captures(&self, text: &str) -> Option<PatternMatch> {
+        if self.full.get().is_none()
+            && self.searches.fetch_add(1, Ordering::Relaxed) < QUICK_SEARCHES
+            && let Some(bt) = self
+                .quick
+                .get_or_init(|| Pattern::compile_quick(&self.source))
+            && text.len() <= bt.max_haystack_len()
+        {
+            let mut caps = bt.create_captures();
+            let searched = SCRATCH.with_borrow_mut(|scratch| {
+                let cache = scratch.get_or_insert_with(|| bt.create_cache());
+                cache.reset(bt);
+                bt.try_captures(cache, text, &mut caps)
+            });
+            if searched.is_ok() {
+                return named(&caps, text);
+            }
+        }
+        let re = self.full()?;
+        let mut caps = re.create_captures();
+        re.captures(text, &mut caps);
+        named(&caps, text)
+    }
+}
+
+/// A match's span and its named captures that are not blank.
+fn named(caps: &Captures, text: &str) -> Option<PatternMatch> {
+    let span = caps.get_match()?.span();
+    let named = caps
+        .group_info()
+        .pattern_names(PatternID::ZERO)
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let name = name?;
+            let value = text.get(caps.get_group(i)?.range())?.trim();
+            (!value.is_empty()).then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect();
+    Some((span, named))
 }
 
 /// A validated catalog entry.
@@ -271,11 +379,8 @@ impl Entry {
     pub fn capture_names(&self) -> HashSet<&str> {
         self.patterns
             .iter()
-            .filter_map(Pattern::regex)
-            .flat_map(|r| {
-                r.group_info()
-                    .pattern_names(regex_automata::PatternID::ZERO)
-            })
+            .filter_map(Pattern::full)
+            .flat_map(|r| r.group_info().pattern_names(PatternID::ZERO))
             .flatten()
             .collect()
     }
@@ -457,7 +562,7 @@ fn validate(d: EntryDef, origin: &str, compile: bool) -> Result<Entry> {
         for (i, p) in patterns.iter().enumerate() {
             let re = Pattern::compile(p.as_str())
                 .with_context(|| format!("field `patterns`[{i}] does not compile"))?;
-            let _ = p.compiled.set(Some(re));
+            let _ = p.full.set(Some(re));
         }
     }
     for (lang, t) in [("en", &d.en), ("ja", &d.ja)] {
