@@ -401,9 +401,10 @@ impl Catalog {
     pub fn load(extra: &[(String, String)]) -> Result<Catalog> {
         let meta: MetaDef = toml::from_str(META).context("catalog/catalog.toml")?;
         let mut entries: Vec<Entry> = Vec::new();
+        let mut unique = Unique::default();
         for (name, json) in BUILTIN {
             let loaded = parse_builtin(name, json, false)?;
-            check_unique(&entries, &loaded, name)?;
+            unique.check(&loaded, name)?;
             entries.extend(loaded);
         }
         for (name, text) in extra {
@@ -428,9 +429,10 @@ impl Catalog {
     /// that renders a catalog).
     pub fn only(files: &[(String, String)]) -> Result<Catalog> {
         let mut entries: Vec<Entry> = Vec::new();
+        let mut unique = Unique::default();
         for (name, text) in files {
             let loaded = parse_file(name, text, true)?;
-            check_unique(&entries, &loaded, name)?;
+            unique.check(&loaded, name)?;
             entries.extend(loaded);
         }
         let matcher = Matcher::new(&entries)?;
@@ -461,31 +463,31 @@ impl Catalog {
 }
 
 /// Ids are unique; a code belongs to one entry per system (two systems may use the same
-/// code name: School Data Sync classic reports Entra's `DuplicateTargetEntries`).
-fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
-    let mut codes: HashMap<(&str, System), &str> = existing
-        .iter()
-        .flat_map(|e| {
-            e.codes
-                .iter()
-                .map(move |c| ((c.as_str(), e.system), e.id.as_str()))
-        })
-        .collect();
-    let mut ids: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
-    for e in new {
-        if !ids.insert(&e.id) {
-            bail!("{file}: entry '{}' is defined twice", e.id);
-        }
-        for c in &e.codes {
-            if let Some(other) = codes.insert((c, e.system), &e.id) {
-                bail!(
-                    "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
-                    e.id
-                );
+/// code name: School Data Sync classic reports Entra's `DuplicateTargetEntries`). Checked
+/// file by file, against the files before.
+#[derive(Default)]
+struct Unique {
+    ids: HashSet<String>,
+    codes: HashMap<(String, System), String>,
+}
+
+impl Unique {
+    fn check(&mut self, new: &[Entry], file: &str) -> Result<()> {
+        for e in new {
+            if !self.ids.insert(e.id.clone()) {
+                bail!("{file}: entry '{}' is defined twice", e.id);
+            }
+            for c in &e.codes {
+                if let Some(other) = self.codes.insert((c.clone(), e.system), e.id.clone()) {
+                    bail!(
+                        "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
+                        e.id
+                    );
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Parses and validates one catalog file. Errors name the file, the entry and the field.
