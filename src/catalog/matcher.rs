@@ -28,6 +28,7 @@
 //! is not an error: the caller reports the event as `unclassified`.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -93,6 +94,9 @@ pub struct Candidate {
     pub layer: Layer,
     /// Named captures of the entry's pattern that matched, in pattern order.
     pub captures: Vec<(String, String)>,
+    /// Found by a code, status or skip reason: the captures are still to be read from the
+    /// entry's own patterns, which is done only for the candidates a caller sees.
+    pending: bool,
     rank: Rank,
 }
 
@@ -103,7 +107,9 @@ pub const PHRASE_PRIORITY: i32 = -2;
 
 /// What a lookup found: every entry that fits, best first (one candidate per entry, its
 /// best match), and the winner's chain: the best match of each layer outside the
-/// winner's, outermost first, ending with the winner.
+/// winner's, outermost first, ending with the winner. Without `Lookup::all`, only the
+/// winner and the chain carry their captures: reading the others' would compile patterns
+/// for candidates nobody shows.
 #[derive(Debug, Clone, Default)]
 pub struct Found {
     pub candidates: Vec<Candidate>,
@@ -139,6 +145,9 @@ pub struct Matcher {
     sources: Vec<String>,
     /// For each pattern of `set`: its entry and its index among the entry's patterns.
     owners: Vec<(usize, usize)>,
+    /// For each entry: the index (into `owners`) of its first pattern; an entry's patterns
+    /// are numbered in a row.
+    first_pattern: Vec<usize>,
     http: HashMap<u16, Vec<usize>>,
     skips: HashMap<String, usize>,
     ids: HashMap<String, usize>,
@@ -152,6 +161,8 @@ pub struct Prepared<'a> {
     pub text: Cow<'a, str>,
     spans: Vec<(usize, Layer)>,
     pub has_body: bool,
+    /// The patterns that may match `text` (see `Matcher::candidates`).
+    candidates: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Prepared<'a> {
@@ -164,6 +175,7 @@ impl<'a> Prepared<'a> {
                 text,
                 spans: vec![(0, outer)],
                 has_body,
+                candidates: OnceCell::new(),
             };
         }
         let mut text = String::with_capacity(raw.len() + 64);
@@ -183,6 +195,7 @@ impl<'a> Prepared<'a> {
             text: Cow::Owned(text),
             spans,
             has_body,
+            candidates: OnceCell::new(),
         }
     }
 
@@ -200,6 +213,7 @@ impl Matcher {
         let mut codes: HashMap<String, Vec<usize>> = HashMap::new();
         let mut codes_folded: HashMap<String, Vec<usize>> = HashMap::new();
         let mut owners = Vec::new();
+        let mut first_pattern = Vec::with_capacity(entries.len());
         let mut sources = Vec::new();
         let mut http: HashMap<u16, Vec<usize>> = HashMap::new();
         let mut skips = HashMap::new();
@@ -217,6 +231,7 @@ impl Matcher {
                     list.push(i);
                 }
             }
+            first_pattern.push(owners.len());
             for (k, p) in e.patterns.iter().enumerate() {
                 owners.push((i, k));
                 sources.push(normalize::pattern(p.as_str()));
@@ -235,6 +250,7 @@ impl Matcher {
             prefilter: OnceLock::new(),
             sources,
             owners,
+            first_pattern,
             http,
             skips,
             ids,
@@ -254,10 +270,11 @@ impl Matcher {
         self.prefilter.get_or_init(|| Prefilter::new(&self.sources))
     }
 
-    /// Indexes (into `owners`) of the patterns that may match `text`; the caller runs
-    /// each to find out.
-    fn matching(&self, text: &str) -> Vec<usize> {
-        self.prefilter().candidates(text)
+    /// Indexes (into `owners`) of the patterns that may match the text, in order; the
+    /// caller runs each to find out. Worked out once per text.
+    fn candidates<'p>(&self, p: &'p Prepared<'_>) -> &'p [usize] {
+        p.candidates
+            .get_or_init(|| self.prefilter().candidates(&p.text))
     }
 
     /// Every entry that fits, best first, one candidate per entry (its best match).
@@ -277,7 +294,7 @@ impl Matcher {
                    by: MatchedBy,
                    layer: Layer,
                    len: usize,
-                   captures| {
+                   captures: Option<Vec<(String, String)>>| {
             if !allowed(entry) {
                 return;
             }
@@ -296,7 +313,8 @@ impl Matcher {
                 entry,
                 matched_by: by,
                 layer,
-                captures,
+                pending: captures.is_none(),
+                captures: captures.unwrap_or_default(),
                 rank: Rank {
                     class,
                     generic: priority < 0,
@@ -312,7 +330,14 @@ impl Matcher {
         };
 
         if let Some(&i) = q.id.and_then(|id| self.ids.get(id.trim())) {
-            add(&mut found, i, MatchedBy::Id, Layer::Code, 0, Vec::new());
+            add(
+                &mut found,
+                i,
+                MatchedBy::Id,
+                Layer::Code,
+                0,
+                Some(Vec::new()),
+            );
         }
         let prepared: Vec<Prepared> = q
             .texts
@@ -323,14 +348,12 @@ impl Matcher {
             .skip_reason
             .and_then(|s| self.skips.get(&s.trim().to_ascii_lowercase()).copied());
         if let (Some(i), true) = (skip, q.skipped) {
-            let caps = self.captures_of(entries, i, &prepared);
-            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, caps);
+            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, None);
         }
         let decided = |found: &Vec<Candidate>| !q.all && found.iter().any(|c| c.rank.class == 0);
         if !decided(&found) {
             for &i in q.code.map_or(&[][..], |c| self.code(c.trim())) {
-                let caps = self.captures_of(entries, i, &prepared);
-                add(&mut found, i, MatchedBy::Code, Layer::Code, 0, caps);
+                add(&mut found, i, MatchedBy::Code, Layer::Code, 0, None);
             }
         }
         // Found by its code, an event needs the pattern pass only if a target's answer
@@ -339,21 +362,17 @@ impl Matcher {
         let body = prepared.iter().any(|p| p.has_body);
         if !decided(&found) && (q.all || !by_code || body) {
             for p in &prepared {
-                for idx in self.matching(&p.text) {
+                for &idx in self.candidates(p) {
                     let (entry, k) = self.owners[idx];
-                    let Some(re) = entries[entry].patterns[k].regex() else {
-                        continue;
-                    };
-                    if let Some(caps) = re.captures(&p.text) {
-                        let (start, len) = caps.get(0).map_or((0, 0), |m| (m.start(), m.len()));
-                        let layer = p.layer_at(start);
+                    if let Some((span, captures)) = entries[entry].patterns[k].captures(&p.text) {
+                        let layer = p.layer_at(span.start);
                         add(
                             &mut found,
                             entry,
                             MatchedBy::Pattern,
                             layer,
-                            len,
-                            named(re, &caps),
+                            span.len(),
+                            Some(captures),
                         );
                     }
                 }
@@ -364,9 +383,8 @@ impl Matcher {
             for p in &prepared {
                 for m in self.token.find_iter(&p.text) {
                     for &i in self.code(m.as_str()) {
-                        let caps = self.captures_of(entries, i, &prepared);
                         let layer = p.layer_at(m.start());
-                        add(&mut found, i, MatchedBy::EmbeddedCode, layer, 0, caps);
+                        add(&mut found, i, MatchedBy::EmbeddedCode, layer, 0, None);
                     }
                 }
             }
@@ -375,43 +393,58 @@ impl Matcher {
         // kept even when something more specific matched.
         if let Some(list) = q.http_status.and_then(|s| self.http.get(&s)) {
             for &i in list {
-                let caps = self.captures_of(entries, i, &prepared);
-                add(&mut found, i, MatchedBy::HttpStatus, Layer::Status, 0, caps);
+                add(&mut found, i, MatchedBy::HttpStatus, Layer::Status, 0, None);
             }
         }
         if let (Some(i), false) = (skip, q.skipped)
             && (q.all || found.is_empty())
         {
-            let caps = self.captures_of(entries, i, &prepared);
-            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, caps);
+            add(&mut found, i, MatchedBy::SkipReason, Layer::Step, 0, None);
         }
 
+        let fill = |c: &mut Candidate| {
+            if c.pending {
+                c.captures = self.captures_of(entries, c.entry, &prepared);
+                c.pending = false;
+            }
+        };
+        if q.all {
+            found.iter_mut().for_each(fill);
+        }
         mark_foreign(entries, &mut found);
         found.sort_by(|a, b| {
             a.rank
                 .cmp(&b.rank)
                 .then_with(|| entries[a.entry].id.cmp(&entries[b.entry].id))
         });
-        let chain = chain(entries, &found);
+        let mut chain = chain(entries, &found);
         let mut seen = std::collections::HashSet::new();
         found.retain(|c| seen.insert(c.entry));
+        chain.iter_mut().chain(found.first_mut()).for_each(fill);
         Found {
             candidates: found,
             chain,
         }
     }
 
-    /// Captures from the entry's own patterns, for an entry found by code or status.
+    /// Captures from the entry's own patterns, for an entry found by code or status: the
+    /// first pattern that matches, texts in order. Only the patterns the prefilter lets
+    /// through are run (the others cannot match), which spares compiling them.
     fn captures_of(
         &self,
         entries: &[Entry],
         i: usize,
         texts: &[Prepared<'_>],
     ) -> Vec<(String, String)> {
+        let first = self.first_pattern[i];
         for p in texts {
-            for re in entries[i].patterns.iter().filter_map(|p| p.regex()) {
-                if let Some(caps) = re.captures(&p.text) {
-                    return named(re, &caps);
+            let candidates = self.candidates(p);
+            for (k, pattern) in entries[i].patterns.iter().enumerate() {
+                if candidates.binary_search(&(first + k)).is_err() {
+                    continue;
+                }
+                if let Some((_, captures)) = pattern.captures(&p.text) {
+                    return captures;
                 }
             }
         }
@@ -465,15 +498,4 @@ fn mark_foreign(entries: &[Entry], found: &mut [Candidate]) {
             c.rank.foreign = c.layer.is_body() && entries[c.entry].system != system;
         }
     }
-}
-
-fn named(re: &Regex, caps: &regex::Captures<'_>) -> Vec<(String, String)> {
-    re.capture_names()
-        .flatten()
-        .filter_map(|n| {
-            caps.name(n)
-                .map(|m| (n.to_owned(), m.as_str().trim().to_owned()))
-                .filter(|(_, v)| !v.is_empty())
-        })
-        .collect()
 }

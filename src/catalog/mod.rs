@@ -1,32 +1,42 @@
 //! The error catalog: data, not code.
 //!
 //! Entries live in TOML files under `catalog/` (one per system), compiled into the binary
-//! with `include_str!`. `--catalog FILE` goes through the same loader and validation, and
-//! an entry whose id is already known replaces the built-in one. The catalog is built once
+//! as JSON (build.rs converts them: JSON parses several times quicker, and the catalog is
+//! read at every start). `--catalog FILE` (TOML) goes through the same validation, and an
+//! entry whose id is already known replaces the built-in one. The catalog is built once
 //! and passed by reference; there is no global.
 
+mod literals;
 mod matcher;
 pub mod normalize;
 mod prefilter;
 pub mod similar;
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::i18n::Lang;
 use anyhow::{Context, Result, bail};
-use regex::Regex;
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::{
+    self,
+    backtrack::{self, BoundedBacktracker},
+};
+use regex_automata::util::{captures::Captures, syntax};
+use regex_automata::{PatternID, Span};
 use serde::Deserialize;
 
 pub use matcher::{Candidate, Found, Lookup, MatchedBy, Matcher};
 
-/// One built-in catalog file: its path (for messages) and its text, compiled in.
+/// One built-in catalog file: its path (for messages) and its entries as JSON, compiled in.
 macro_rules! builtin {
     ($file:literal) => {
         (
             concat!("catalog/", $file),
-            include_str!(concat!("../../catalog/", $file)),
+            include_str!(concat!(env!("OUT_DIR"), "/catalog/", $file, ".json")),
         )
     };
 }
@@ -179,39 +189,160 @@ struct MetaDef {
 /// A pattern, compiled on first use: starting provlog should not pay for compiling
 /// hundreds of regexes that a run may never need. Built-in patterns are compiled by the
 /// catalog's self-test; a user's are compiled when their file is loaded.
-#[derive(Debug, Clone)]
+///
+/// Built twice if it is searched often. First quickly: its NFA and the bounded
+/// backtracker over it, which is what the full build searches a short text with too,
+/// once its lazy DFA has found where the match is (a short input searches most patterns
+/// a few times, and compiling is what it pays for most). The backtracker tries every
+/// start in the text, though, so after `QUICK_SEARCHES` searches, or for a text too long
+/// to backtrack over, the pattern is compiled in full (regex's own engines, see
+/// `Pattern::compile`). The engines change the speed of a search, never its result.
+#[derive(Debug)]
 pub struct Pattern {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    quick: OnceLock<Option<BoundedBacktracker>>,
+    full: OnceLock<Option<Regex>>,
+    searches: AtomicU32,
 }
+
+/// Searches made with the quick build of a pattern before it is compiled in full: 16 keep
+/// the cost of a large input with many failures within 1% of compiling in full at once
+/// (32 would cost 5%), while most patterns of a short input never need the full build.
+const QUICK_SEARCHES: u32 = 16;
+
+thread_local! {
+    /// Compiles the quick builds. One for the run: a compiler allocates and fills a large
+    /// table the first time it compiles a Unicode class (`\w`, `\S`, `[^"]`).
+    static QUICK_COMPILER: thompson::Compiler = {
+        let mut c = thompson::Compiler::new();
+        c.syntax(Pattern::syntax()).configure(
+            thompson::Config::new()
+                .utf8(true)
+                .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                .shrink(false),
+        );
+        c
+    };
+
+    /// The backtracker's scratch space, shared by the quick builds of every pattern.
+    static SCRATCH: RefCell<Option<backtrack::Cache>> = const { RefCell::new(None) };
+}
+
+impl Clone for Pattern {
+    fn clone(&self) -> Pattern {
+        Pattern {
+            source: self.source.clone(),
+            quick: self.quick.clone(),
+            full: self.full.clone(),
+            searches: AtomicU32::new(self.searches.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// Where a pattern matched, and its named captures that are not blank, in pattern order.
+pub type PatternMatch = (Span, Vec<(String, String)>);
 
 impl Pattern {
     fn new(source: String) -> Pattern {
         Pattern {
             source,
-            compiled: OnceLock::new(),
+            quick: OnceLock::new(),
+            full: OnceLock::new(),
+            searches: AtomicU32::new(0),
         }
     }
 
-    /// Compiled as it meets text: normalised (see `normalize`) and ignoring case.
+    /// How a pattern meets text: normalised (see `normalize`) and ignoring case.
+    fn syntax() -> syntax::Config {
+        syntax::Config::new().case_insensitive(true).utf8(true)
+    }
+
+    /// Compiled in full: regex's own configuration (`RegexBuilder`) without the two parts
+    /// that cost the most to build and save little on texts that short: the regex's own
+    /// literal prefilter (the catalog's prefilter already ran one; extracting literals
+    /// from a case-insensitive pattern is slow) and the one-pass DFA.
     fn compile(source: &str) -> Result<Regex, regex::Error> {
-        regex::RegexBuilder::new(&normalize::pattern(source))
-            .case_insensitive(true)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
+        let config = meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(2 << 20)
+            .auto_prefilter(false)
+            .onepass(false);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(Pattern::syntax())
+            .build(&normalize::pattern(source))
+            // The errors regex itself reports, as a user's catalog file shows them.
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => regex::Error::CompiledTooBig(limit),
+                None => regex::Error::Syntax(
+                    e.syntax_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string),
+                ),
+            })
+    }
+
+    /// The quick build: the NFA the full build makes (same syntax and NFA options).
+    fn compile_quick(source: &str) -> Option<BoundedBacktracker> {
+        let nfa = QUICK_COMPILER.with(|c| c.build(&normalize::pattern(source)).ok())?;
+        BoundedBacktracker::new_from_nfa(nfa).ok()
     }
 
     pub fn as_str(&self) -> &str {
         &self.source
     }
 
-    /// The compiled regex; `None` only for a pattern that does not compile, which loading
-    /// refuses for user files and the self-test refuses for built-in ones.
-    pub fn regex(&self) -> Option<&Regex> {
-        self.compiled
+    /// The full build; `None` only for a pattern that does not compile, which loading
+    /// refuses for user files and the self-test refuses for built-in ones (so that its
+    /// quick build, a part of it, compiles too).
+    fn full(&self) -> Option<&Regex> {
+        self.full
             .get_or_init(|| Pattern::compile(&self.source).ok())
             .as_ref()
     }
+
+    /// Where the pattern first matches the text (leftmost-first, as regex does), with its
+    /// captures; `None` if it does not match or does not compile.
+    pub fn captures(&self, text: &str) -> Option<PatternMatch> {
+        if self.full.get().is_none()
+            && self.searches.fetch_add(1, Ordering::Relaxed) < QUICK_SEARCHES
+            && let Some(bt) = self
+                .quick
+                .get_or_init(|| Pattern::compile_quick(&self.source))
+            && text.len() <= bt.max_haystack_len()
+        {
+            let mut caps = bt.create_captures();
+            let searched = SCRATCH.with_borrow_mut(|scratch| {
+                let cache = scratch.get_or_insert_with(|| bt.create_cache());
+                cache.reset(bt);
+                bt.try_captures(cache, text, &mut caps)
+            });
+            if searched.is_ok() {
+                return named(&caps, text);
+            }
+        }
+        let re = self.full()?;
+        let mut caps = re.create_captures();
+        re.captures(text, &mut caps);
+        named(&caps, text)
+    }
+}
+
+/// A match's span and its named captures that are not blank.
+fn named(caps: &Captures, text: &str) -> Option<PatternMatch> {
+    let span = caps.get_match()?.span();
+    let named = caps
+        .group_info()
+        .pattern_names(PatternID::ZERO)
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let name = name?;
+            let value = text.get(caps.get_group(i)?.range())?.trim();
+            (!value.is_empty()).then(|| (name.to_owned(), value.to_owned()))
+        })
+        .collect();
+    Some((span, named))
 }
 
 /// A validated catalog entry.
@@ -248,8 +379,9 @@ impl Entry {
     pub fn capture_names(&self) -> HashSet<&str> {
         self.patterns
             .iter()
-            .filter_map(Pattern::regex)
-            .flat_map(|r| r.capture_names().flatten())
+            .filter_map(Pattern::full)
+            .flat_map(|r| r.group_info().pattern_names(PatternID::ZERO))
+            .flatten()
             .collect()
     }
 }
@@ -269,9 +401,10 @@ impl Catalog {
     pub fn load(extra: &[(String, String)]) -> Result<Catalog> {
         let meta: MetaDef = toml::from_str(META).context("catalog/catalog.toml")?;
         let mut entries: Vec<Entry> = Vec::new();
-        for (name, text) in BUILTIN {
-            let loaded = parse_file(name, text, false)?;
-            check_unique(&entries, &loaded, name)?;
+        let mut unique = Unique::default();
+        for (name, json) in BUILTIN {
+            let loaded = parse_builtin(name, json, false)?;
+            unique.check(&loaded, name)?;
             entries.extend(loaded);
         }
         for (name, text) in extra {
@@ -296,9 +429,10 @@ impl Catalog {
     /// that renders a catalog).
     pub fn only(files: &[(String, String)]) -> Result<Catalog> {
         let mut entries: Vec<Entry> = Vec::new();
+        let mut unique = Unique::default();
         for (name, text) in files {
             let loaded = parse_file(name, text, true)?;
-            check_unique(&entries, &loaded, name)?;
+            unique.check(&loaded, name)?;
             entries.extend(loaded);
         }
         let matcher = Matcher::new(&entries)?;
@@ -329,31 +463,31 @@ impl Catalog {
 }
 
 /// Ids are unique; a code belongs to one entry per system (two systems may use the same
-/// code name: School Data Sync classic reports Entra's `DuplicateTargetEntries`).
-fn check_unique(existing: &[Entry], new: &[Entry], file: &str) -> Result<()> {
-    let mut codes: HashMap<(&str, System), &str> = existing
-        .iter()
-        .flat_map(|e| {
-            e.codes
-                .iter()
-                .map(move |c| ((c.as_str(), e.system), e.id.as_str()))
-        })
-        .collect();
-    let mut ids: HashSet<&str> = existing.iter().map(|e| e.id.as_str()).collect();
-    for e in new {
-        if !ids.insert(&e.id) {
-            bail!("{file}: entry '{}' is defined twice", e.id);
-        }
-        for c in &e.codes {
-            if let Some(other) = codes.insert((c, e.system), &e.id) {
-                bail!(
-                    "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
-                    e.id
-                );
+/// code name: School Data Sync classic reports Entra's `DuplicateTargetEntries`). Checked
+/// file by file, against the files before.
+#[derive(Default)]
+struct Unique {
+    ids: HashSet<String>,
+    codes: HashMap<(String, System), String>,
+}
+
+impl Unique {
+    fn check(&mut self, new: &[Entry], file: &str) -> Result<()> {
+        for e in new {
+            if !self.ids.insert(e.id.clone()) {
+                bail!("{file}: entry '{}' is defined twice", e.id);
+            }
+            for c in &e.codes {
+                if let Some(other) = self.codes.insert((c.clone(), e.system), e.id.clone()) {
+                    bail!(
+                        "{file}: entry '{}': code '{c}' is already claimed by entry '{other}'",
+                        e.id
+                    );
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Parses and validates one catalog file. Errors name the file, the entry and the field.
@@ -371,6 +505,16 @@ pub fn parse_file(name: &str, text: &str, compile: bool) -> Result<Vec<Entry>> {
             .unwrap_or_default();
         anyhow::anyhow!("{name}: {at}{msg}")
     })?;
+    validate_all(def, name, compile)
+}
+
+/// A built-in file, as build.rs converted it (a TOML error fails the build).
+fn parse_builtin(name: &str, json: &str, compile: bool) -> Result<Vec<Entry>> {
+    let def: FileDef = serde_json::from_str(json).with_context(|| name.to_owned())?;
+    validate_all(def, name, compile)
+}
+
+fn validate_all(def: FileDef, name: &str, compile: bool) -> Result<Vec<Entry>> {
     def.entry
         .into_iter()
         .map(|d| {
@@ -420,7 +564,7 @@ fn validate(d: EntryDef, origin: &str, compile: bool) -> Result<Entry> {
         for (i, p) in patterns.iter().enumerate() {
             let re = Pattern::compile(p.as_str())
                 .with_context(|| format!("field `patterns`[{i}] does not compile"))?;
-            let _ = p.compiled.set(Some(re));
+            let _ = p.full.set(Some(re));
         }
     }
     for (lang, t) in [("en", &d.en), ("ja", &d.ja)] {

@@ -78,8 +78,8 @@ fn entries_are_complete_and_placeholders_are_captures() {
 
 #[test]
 fn every_builtin_pattern_compiles() {
-    for (name, text) in BUILTIN {
-        if let Err(e) = parse_file(name, text, true) {
+    for (name, json) in BUILTIN {
+        if let Err(e) = parse_builtin(name, json, true) {
             panic!("{e:#}");
         }
     }
@@ -161,6 +161,30 @@ fn nearly_every_builtin_pattern_has_a_required_literal() {
         "{without} of {} patterns have no literal for the prefilter",
         sources.len()
     );
+}
+
+/// The prefilter only ever rules out patterns that cannot match: on every example of the
+/// catalog, each pattern that matches is among its candidates.
+#[test]
+fn the_prefilter_keeps_every_pattern_that_matches() {
+    let cat = builtin();
+    let patterns: Vec<&Pattern> = cat.entries.iter().flat_map(|e| e.patterns.iter()).collect();
+    let sources: Vec<String> = patterns
+        .iter()
+        .map(|p| normalize::pattern(p.as_str()))
+        .collect();
+    let pre = super::prefilter::Prefilter::new(&sources);
+    let mut missed = Vec::new();
+    for ex in cat.entries.iter().flat_map(|e| e.examples.iter()) {
+        let prepared = super::matcher::Prepared::new(ex, crate::layers::Layer::Summary);
+        let candidates = pre.candidates(&prepared.text);
+        for (i, p) in patterns.iter().enumerate() {
+            if p.captures(&prepared.text).is_some() && candidates.binary_search(&i).is_err() {
+                missed.push(format!("{} / {ex:?}", p.as_str()));
+            }
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
 }
 
 /// Words a Japanese text may carry in Latin letters: product names and technical terms.

@@ -181,26 +181,19 @@ type Filled = io::Result<Vec<u8>>;
 fn read_ahead(mut inner: impl Read, tx: SyncSender<Filled>, empties: Receiver<Vec<u8>>) {
     loop {
         let mut buf = empties.try_recv().unwrap_or_default();
-        buf.resize(RESERVE + CHUNK, 0);
-        let mut n = 0;
-        let mut ended = false;
-        while n < CHUNK {
-            match inner.read(&mut buf[RESERVE + n..]) {
-                Ok(0) => {
-                    ended = true;
-                    break;
-                }
-                Ok(k) => n += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
+        buf.resize(RESERVE, 0);
+        buf.reserve(CHUNK);
+        // Read into the spare capacity: a new buffer's pages are then written once, by
+        // the read, rather than zeroed first (a small input pays for every page).
+        let n = match (&mut inner).take(CHUNK as u64).read_to_end(&mut buf) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
             }
-        }
-        buf.truncate(RESERVE + n);
+        };
         // A closed channel means the parser stopped early (a closed output): just end.
-        if tx.send(Ok(buf)).is_err() || ended {
+        if tx.send(Ok(buf)).is_err() || n < CHUNK {
             return;
         }
     }
