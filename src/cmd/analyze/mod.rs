@@ -22,7 +22,7 @@ use crate::render::{self, Style};
 use super::{Context, warn};
 use crate::cli::AnalyzeArgs;
 use crate::report::activity::Activity;
-use crate::report::{Groups, InputSummary, Report, Summary};
+use crate::report::{InputSummary, Report, Summary};
 
 /// Output settings decided by the caller.
 pub struct Output<'w> {
@@ -97,7 +97,7 @@ fn progress_bar(total: Option<u64>) -> indicatif::ProgressBar {
 
 mod sides;
 
-use sides::{Inline, Msg, Piped, Reader, RecordOut, Selector, Stream};
+use sides::{Inline, Msg, Piped, Reader, Selector, Stream};
 
 /// Finds the cycle holding the newest event, for `--cycle latest`.
 struct LatestCycle {
@@ -286,24 +286,7 @@ pub fn analyze(
         },
         need,
     };
-    let mut selector = Selector {
-        cfg,
-        catalog,
-        lang: style.lang,
-        redactor,
-        groups: Groups::default(),
-        failures: Cycles::default(),
-        selected: 0,
-        failed: false,
-        warned: false,
-        out: RecordOut {
-            stream,
-            write_error: None,
-            keep_records,
-            records: Vec::new(),
-            line: Vec::new(),
-        },
-    };
+    let mut selector = Selector::new(cfg, catalog, style.lang, redactor, stream, keep_records);
     let mut done = Inputs {
         summaries: Vec::new(),
         tolerated: 0,

@@ -39,6 +39,25 @@ pub(super) enum Stream<W: Write> {
     Csv(CsvOut<W>),
 }
 
+/// What a [`Stream`] writes, without its writer: the parts of an input read in parts
+/// write the same to buffers.
+#[derive(Clone, Copy)]
+pub(super) enum StreamKind {
+    None,
+    Ndjson,
+    Csv,
+}
+
+impl<W: Write> Stream<W> {
+    fn kind(&self) -> StreamKind {
+        match self {
+            Stream::None => StreamKind::None,
+            Stream::Ndjson(_) => StreamKind::Ndjson,
+            Stream::Csv(_) => StreamKind::Csv,
+        }
+    }
+}
+
 /// Where the selected records go: streamed (NDJSON, CSV), kept for the report, or both.
 pub(super) struct RecordOut<W: Write> {
     pub stream: Stream<W>,
@@ -210,7 +229,36 @@ pub(super) struct Selector<'a, W: Write> {
     pub out: RecordOut<W>,
 }
 
-impl<W: Write> Selector<'_, W> {
+impl<'a, W: Write> Selector<'a, W> {
+    /// A selector that has selected nothing yet.
+    pub fn new(
+        cfg: &'a AnalyzeConfig,
+        catalog: &'a Catalog,
+        lang: Lang,
+        redactor: Option<Redactor>,
+        stream: Stream<W>,
+        keep_records: bool,
+    ) -> Self {
+        Selector {
+            cfg,
+            catalog,
+            lang,
+            redactor,
+            groups: Groups::default(),
+            failures: Cycles::default(),
+            selected: 0,
+            failed: false,
+            warned: false,
+            out: RecordOut {
+                stream,
+                write_error: None,
+                keep_records,
+                records: Vec::new(),
+                line: Vec::new(),
+            },
+        }
+    }
+
     /// Counts the diagnosis of a failure that is not selected, for the cycle statistics.
     fn count_failure_only(&mut self, ev: &Event) {
         if ev.status() == Status::Failure {
@@ -424,8 +472,8 @@ pub(super) struct Parts<'a> {
     catalog: &'a Catalog,
     lang: Lang,
     need: Need,
-    /// The stream's kind: NDJSON, CSV, or none.
-    stream: u8,
+    /// The run's stream, without its writer: each part writes the same kind to a buffer.
+    stream: StreamKind,
     keep_records: bool,
 }
 
@@ -434,9 +482,9 @@ impl<'a> crate::input::split::Parts for Parts<'a> {
 
     fn make(&self) -> Part<'a> {
         let stream = match self.stream {
-            1 => Stream::Ndjson(Vec::new()),
-            2 => Stream::Csv(CsvOut::rows_only(Vec::new())),
-            _ => Stream::None,
+            StreamKind::None => Stream::None,
+            StreamKind::Ndjson => Stream::Ndjson(Vec::new()),
+            StreamKind::Csv => Stream::Csv(CsvOut::rows_only(Vec::new())),
         };
         Part {
             reader: Reader {
@@ -448,24 +496,14 @@ impl<'a> crate::input::split::Parts for Parts<'a> {
                 progress: Progress::default(),
                 need: self.need,
             },
-            selector: Selector {
-                cfg: self.cfg,
-                catalog: self.catalog,
-                lang: self.lang,
-                redactor: None,
-                groups: Groups::default(),
-                failures: Cycles::default(),
-                selected: 0,
-                failed: false,
-                warned: false,
-                out: RecordOut {
-                    stream,
-                    write_error: None,
-                    keep_records: self.keep_records,
-                    records: Vec::new(),
-                    line: Vec::new(),
-                },
-            },
+            selector: Selector::new(
+                self.cfg,
+                self.catalog,
+                self.lang,
+                None,
+                stream,
+                self.keep_records,
+            ),
         }
     }
 }
@@ -480,11 +518,7 @@ impl<'a> crate::input::split::Split for Inline<'_, 'a, '_> {
             catalog: s.catalog,
             lang: s.lang,
             need: self.reader.need,
-            stream: match &s.out.stream {
-                Stream::None => 0,
-                Stream::Ndjson(_) => 1,
-                Stream::Csv(_) => 2,
-            },
+            stream: s.out.stream.kind(),
             keep_records: s.out.keep_records,
         }
     }
